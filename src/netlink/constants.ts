@@ -1,0 +1,109 @@
+/**
+ * Kernel constants, named as in <linux/netlink.h>, <linux/genetlink.h> and
+ * <linux/ip_vs.h> (with the common prefix dropped where a table groups them).
+ */
+
+// <linux/netlink.h>
+export const NETLINK_GENERIC = 16;
+export const NLMSG_HDRLEN = 16;
+export const NLMSG_NOOP = 1;
+export const NLMSG_ERROR = 2;
+export const NLMSG_DONE = 3;
+export const NLMSG_OVERRUN = 4;
+
+export const NLM_F_REQUEST = 0x01;
+export const NLM_F_MULTI = 0x02;
+export const NLM_F_ACK = 0x04;
+export const NLM_F_ECHO = 0x08;
+export const NLM_F_DUMP_INTR = 0x10;
+export const NLM_F_ROOT = 0x100;
+export const NLM_F_MATCH = 0x200;
+export const NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
+/** Flags on NLMSG_ERROR acknowledgements. */
+export const NLM_F_CAPPED = 0x100;
+export const NLM_F_ACK_TLVS = 0x200;
+
+export const NLA_HDRLEN = 4;
+export const NLA_ALIGNTO = 4;
+export const NLA_F_NESTED = 1 << 15;
+export const NLA_F_NET_BYTEORDER = 1 << 14;
+export const NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
+
+/** enum nlmsgerr_attrs */
+export const NLMSGERR_ATTR_MSG = 1;
+export const NLMSGERR_ATTR_OFFS = 2;
+export const NLMSGERR_ATTR_COOKIE = 3;
+export const NLMSGERR_ATTR_POLICY = 4;
+export const NLMSGERR_ATTR_MISS_TYPE = 5;
+export const NLMSGERR_ATTR_MISS_NEST = 6;
+
+// <linux/genetlink.h>
+export const GENL_HDRLEN = 4;
+export const GENL_ID_CTRL = 16;
+export const CTRL_CMD_GETFAMILY = 3;
+export const CTRL_ATTR_FAMILY_ID = 1;
+export const CTRL_ATTR_FAMILY_NAME = 2;
+export const CTRL_ATTR_VERSION = 3;
+export const CTRL_ATTR_MAXATTR = 5;
+
+// <linux/ip_vs.h>
+export const IPVS_GENL_NAME = 'IPVS';
+export const IPVS_GENL_VERSION = 1;
+/** IPVS version ipvsadm 1.31 was compiled against (shown by --version). */
+export const IP_VS_VERSION_CODE = 0x010201;
+
+export const IP_VS_SCHEDNAME_MAXLEN = 16;
+export const IP_VS_PENAME_MAXLEN = 16;
+export const IP_VS_IFNAME_MAXLEN = 16;
+
+export const IP_VS_SVC_F_PERSISTENT = 0x0001;
+export const IP_VS_SVC_F_HASHED = 0x0002;
+export const IP_VS_SVC_F_ONEPACKET = 0x0004;
+export const IP_VS_SVC_F_SCHED1 = 0x0008;
+export const IP_VS_SVC_F_SCHED2 = 0x0010;
+export const IP_VS_SVC_F_SCHED3 = 0x0020;
+export const IP_VS_SVC_F_SCHED_SH_FALLBACK = IP_VS_SVC_F_SCHED1;
+export const IP_VS_SVC_F_SCHED_SH_PORT = IP_VS_SVC_F_SCHED2;
+export const IP_VS_SVC_F_SCHED_MH_FALLBACK = IP_VS_SVC_F_SCHED1;
+export const IP_VS_SVC_F_SCHED_MH_PORT = IP_VS_SVC_F_SCHED2;
+
+export const IP_VS_CONN_F_FWD_MASK = 0x0007;
+export const IP_VS_CONN_F_MASQ = 0x0000;
+export const IP_VS_CONN_F_LOCALNODE = 0x0001;
+export const IP_VS_CONN_F_TUNNEL = 0x0002;
+export const IP_VS_CONN_F_DROUTE = 0x0003;
+
+export const IP_VS_CONN_F_TUNNEL_TYPE_IPIP = 0;
+export const IP_VS_CONN_F_TUNNEL_TYPE_GUE = 1;
+export const IP_VS_CONN_F_TUNNEL_TYPE_GRE = 2;
+
+export const IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM = 0;
+export const IP_VS_TUNNEL_ENCAP_FLAG_CSUM = 1 << 0;
+export const IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM = 1 << 1;
+
+/** enum IPVS_CMD_* (the kernel calls 12/13 SET_CONFIG/GET_CONFIG; they carry the timeouts). */
+export const IPVS_CMD = {
+  NEW_SERVICE: 1,
+  SET_SERVICE: 2,
+  DEL_SERVICE: 3,
+  GET_SERVICE: 4,
+  NEW_DEST: 5,
+  SET_DEST: 6,
+  DEL_DEST: 7,
+  GET_DEST: 8,
+  NEW_DAEMON: 9,
+  DEL_DAEMON: 10,
+  GET_DAEMON: 11,
+  SET_CONFIG: 12,
+  GET_CONFIG: 13,
+  SET_INFO: 14,
+  GET_INFO: 15,
+  ZERO: 16,
+  FLUSH: 17,
+} as const;
+export type IpvsCommandName = keyof typeof IPVS_CMD;
+
+export function ipvsCommandName(cmd: number): string {
+  for (const [name, value] of Object.entries(IPVS_CMD)) if (value === cmd) return name;
+  return `CMD_${cmd}`;
+}
