@@ -1,0 +1,102 @@
+/**
+ * `ipvsadm -R`: every line of standard input goes through the same parser as a
+ * command line, with fresh defaults and argv0 as for the whole process.
+ *
+ * Semantics kept from 1.31: no flush first; a kernel error prints its message
+ * and the stream goes on; a parse or validation error stops the stream there
+ * (a popt error on a later option of a line only fails that line); the status
+ * is the last executed line's. '#' is not special here (ipvsadm-restore strips
+ * comment lines before calling -R).
+ *
+ * Faster than 1.31: consecutive change lines are sent to the kernel as one
+ * batch (IpvsApi.apply), and their results are reported in line order, so the
+ * output is the same as executing them one at a time.
+ */
+import { StringDecoder } from 'string_decoder';
+import type { Change } from '../netlink/api';
+import type { Invocation, ParseFailure } from '../cli/parse';
+import type { CommandContext } from '../commands/context';
+import { changeOperation, failureText, invocationToChange, isChangeCommand } from '../commands/changes';
+import { EXIT_KERNEL_REFUSED, EXIT_OK } from '../commands/exit-status';
+
+/** Splits a restore line into words: blanks, tabs and carriage returns separate; `ipvsadm` words vanish. */
+export function restoreLineWords(line: string): string[] {
+  return line.split(/[ \t\r]+/).filter((word) => word !== '' && word !== 'ipvsadm');
+}
+
+export interface RestoreHooks {
+  parse(argv: readonly string[]): Promise<Invocation | ParseFailure>;
+  /** Runs a line that is not a change (listing, save, help...), returning its status. */
+  runOther(inv: Invocation): Promise<number>;
+  /** Whether a parse failure ends the whole restore (usage and validation errors) or only its line (popt errors). */
+  endsRestore(failure: ParseFailure): boolean;
+  /** The message and status for a nested --restore line. */
+  nestedRestore(): ParseFailure;
+}
+
+/** Runs the lines of one restore stream; returns the exit status. */
+export async function runRestoreStream(lines: AsyncIterable<string[]>, ctx: CommandContext, hooks: RestoreHooks): Promise<number> {
+  let status = EXIT_OK;
+  let pending: Change[] = [];
+
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    const results = await ctx.api.apply(batch);
+    results.forEach((error, i) => {
+      if (error === undefined) {
+        status = EXIT_OK;
+      } else {
+        ctx.err(`${failureText(changeOperation(batch[i]), error)}\n`);
+        status = EXIT_KERNEL_REFUSED;
+      }
+    });
+  };
+
+  for await (const chunk of lines) {
+    for (const line of chunk) {
+      const words = restoreLineWords(line);
+      if (words.length === 0) continue;
+      const parsed = await hooks.parse(words);
+      if ('exitCode' in parsed) {
+        await flush();
+        ctx.err(parsed.message);
+        if (hooks.endsRestore(parsed)) return parsed.exitCode;
+        status = parsed.exitCode;
+        continue;
+      }
+      if (parsed.command === 'restore') {
+        await flush();
+        const nested = hooks.nestedRestore();
+        ctx.err(nested.message);
+        return nested.exitCode;
+      }
+      if (isChangeCommand(parsed.command)) {
+        pending.push(invocationToChange(parsed));
+        continue;
+      }
+      await flush();
+      status = await hooks.runOther(parsed);
+    }
+    // Apply what a chunk asked for before waiting for more input, so that an
+    // interactive `ipvsadm -R` acts on each line as it is typed.
+    await flush();
+  }
+  await flush();
+  return status;
+}
+
+/** Groups a text stream into arrays of complete lines; a last line without newline counts. */
+export async function* linesOf(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<string[]> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of chunks) {
+    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    const parts = text.split('\n');
+    rest = parts.pop() ?? '';
+    if (parts.length > 0) yield parts;
+  }
+  rest += decoder.end();
+  if (rest !== '') yield [rest];
+}
