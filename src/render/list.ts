@@ -1,0 +1,243 @@
+/**
+ * `ipvsadm -L`: banner, column titles, one line per service and per
+ * destination, in the layouts of ipvsadm 1.31 (trailing blanks included).
+ */
+import type { NameResolver } from '../cli/names';
+import type { ServiceWithDestinations } from '../netlink/api';
+import type { Destination, Info, Service, Stats } from '../netlink/types';
+import { AF_INET6 } from '../netlink/types';
+import { AddrPortNamer, createNamer, Endpoint } from './addrport';
+import {
+  forwardName,
+  hasSchedFlags,
+  isOnePacket,
+  isPersistent,
+  persistenceMask,
+  protocolLabel,
+  schedFlagsText,
+  signedFwmark,
+  tunnelInfo,
+} from './fields';
+import { formatExactRate, formatLargeNumber } from './numbers';
+import { orderTable } from './sort';
+
+export type ListFormat = 'plain' | 'stats' | 'rate' | 'thresholds' | 'persistent-conn' | 'tun-info';
+
+export interface ListOptions {
+  format: ListFormat;
+  /** -n */
+  numeric: boolean;
+  /** --exact (stats and rate numbers) */
+  exact: boolean;
+  /** --nosort: kernel order */
+  nosort: boolean;
+  /** Full listings only; omitted for `-L -t/-u/-f ...`. */
+  banner?: Info;
+  resolver: NameResolver;
+}
+
+/** Non-IPv6 service identifiers are cut to this many characters. */
+export const SERVICE_ID_MAX_LENGTH = 33;
+/** Non-IPv6 destination names are cut to this many characters. */
+export const DESTINATION_NAME_MAX_LENGTH = 28;
+
+const ZERO_STATS: Stats = {
+  conns: 0n,
+  inpkts: 0n,
+  outpkts: 0n,
+  inbytes: 0n,
+  outbytes: 0n,
+  cps: 0n,
+  inpps: 0n,
+  outpps: 0n,
+  inbps: 0n,
+  outbps: 0n,
+};
+
+const left = (text: string, width: number): string => text.padEnd(width);
+const right = (text: string, width: number): string => text.padStart(width);
+/** %u of a C unsigned int. */
+const u32 = (value: number | undefined): string => String((value ?? 0) >>> 0);
+/** %d of a C int. */
+const s32 = (value: number | undefined): string => String((value ?? 0) | 0);
+
+/** `IP Virtual Server version a.b.c (size=N)`; the version is 0x00MMmmpp. */
+export function renderBanner(info: Info): string {
+  const v = info.version;
+  return `IP Virtual Server version ${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff} (size=${s32(info.connTabSize)})\n`;
+}
+
+/** The two column-title lines of a format, newline-terminated. */
+export function renderTitles(format: ListFormat): string {
+  const prot = left('Prot LocalAddress:Port', SERVICE_ID_MAX_LENGTH);
+  const remote = '  -> RemoteAddress:Port';
+  const numbers = (names: string[]) => names.map((n) => ' ' + right(n, 8)).join('');
+  const columns = (cols: [string, number][]) => cols.map(([n, w]) => ' ' + left(n, w)).join('');
+  switch (format) {
+    case 'plain':
+      return 'Prot LocalAddress:Port Scheduler Flags\n' + `${left(remote, 33)} Forward Weight ActiveConn InActConn\n`;
+    case 'tun-info':
+      return (
+        'Prot LocalAddress:Port Scheduler Flags\n' +
+        `${left(remote, 33)} Forward TunnelInfo    Weight ActiveConn InActConn\n`
+      );
+    case 'stats':
+      return prot + numbers(['Conns', 'InPkts', 'OutPkts', 'InBytes', 'OutBytes']) + '\n' + remote + '\n';
+    case 'rate':
+      return prot + numbers(['CPS', 'InPPS', 'OutPPS', 'InBPS', 'OutBPS']) + '\n' + remote + '\n';
+    case 'thresholds':
+      return (
+        prot +
+        columns([
+          ['Uthreshold', 10],
+          ['Lthreshold', 10],
+          ['ActiveConn', 10],
+          ['InActConn', 10],
+        ]) +
+        '\n' +
+        remote +
+        '\n'
+      );
+    case 'persistent-conn':
+      return (
+        prot +
+        columns([
+          ['Weight', 9],
+          ['PersistConn', 11],
+          ['ActiveConn', 10],
+          ['InActConn', 10],
+        ]) +
+        '\n' +
+        remote +
+        '\n'
+      );
+  }
+}
+
+/** `FWM  <mark>[ IPv6]` or `<PROT> <addrport>`, cut to 33 characters unless IPv6. */
+export function serviceIdentifier(service: Service, namer: AddrPortNamer): string {
+  if (service.fwmark !== 0) {
+    return `FWM  ${signedFwmark(service.fwmark)}${service.family === AF_INET6 ? ' IPv6' : ''}`;
+  }
+  const id = `${protocolLabel(service.protocol)} ${namer.addrPort(service.family, service.address, service.port, service.protocol)}`;
+  return service.family === AF_INET6 ? id : id.slice(0, SERVICE_ID_MAX_LENGTH);
+}
+
+/** Scheduler, flags, persistence, mask, PE and ops, as on plain-style service lines. */
+export function serviceDetails(service: Service): string {
+  let text = ' ' + service.scheduler;
+  if (hasSchedFlags(service)) text += ` (${schedFlagsText(service.scheduler, service.flags)})`;
+  if (isPersistent(service)) {
+    text += ` persistent ${u32(service.timeout)}`;
+    const mask = persistenceMask(service);
+    if (mask !== undefined) text += ` mask ${mask}`;
+    if (service.peName !== '') text += ` pe ${service.peName}`;
+  }
+  if (isOnePacket(service)) text += ' ops';
+  return text;
+}
+
+/** The destination's addrport (with its service's protocol), cut to 28 unless IPv6. */
+export function destinationName(service: Service, destination: Destination, namer: AddrPortNamer): string {
+  const name = namer.addrPort(destination.family, destination.address, destination.port, service.protocol);
+  return destination.family === AF_INET6 ? name : name.slice(0, DESTINATION_NAME_MAX_LENGTH);
+}
+
+function statsNumbers(stats: Stats, exact: boolean): string {
+  return [stats.conns, stats.inpkts, stats.outpkts, stats.inbytes, stats.outbytes]
+    .map((v) => formatLargeNumber(v, exact))
+    .join('');
+}
+
+function rateNumbers(stats: Stats, exact: boolean): string {
+  return [stats.cps, stats.inpps, stats.outpps, stats.inbps, stats.outbps].map((v) => formatLargeNumber(v, exact)).join('');
+}
+
+function serviceLine(service: Service, format: ListFormat, exact: boolean, namer: AddrPortNamer): string {
+  const id = serviceIdentifier(service, namer);
+  const stats = service.stats ?? ZERO_STATS;
+  switch (format) {
+    case 'stats':
+      return left(id, SERVICE_ID_MAX_LENGTH) + statsNumbers(stats, exact);
+    case 'rate':
+      return left(id, SERVICE_ID_MAX_LENGTH) + rateNumbers(stats, exact);
+    default:
+      return id + serviceDetails(service);
+  }
+}
+
+function destinationLine(
+  service: Service,
+  d: Destination,
+  format: ListFormat,
+  exact: boolean,
+  namer: AddrPortNamer,
+): string {
+  const name = left(destinationName(service, d, namer), DESTINATION_NAME_MAX_LENGTH);
+  const stats = d.stats ?? ZERO_STATS;
+  let rest: string;
+  switch (format) {
+    case 'plain':
+      rest = ` ${left(forwardName(d.fwdMethod), 7)} ${left(s32(d.weight), 6)} ${left(u32(d.activeConns), 10)} ${left(u32(d.inactiveConns), 10)}`;
+      break;
+    case 'tun-info':
+      rest =
+        ` ${left(forwardName(d.fwdMethod), 7)} ${left(tunnelInfo(d), 13)} ${left(s32(d.weight), 6)}` +
+        ` ${left(u32(d.activeConns), 10)} ${left(u32(d.inactiveConns), 10)}`;
+      break;
+    case 'thresholds':
+      rest = [d.upperThreshold, d.lowerThreshold, d.activeConns, d.inactiveConns].map((v) => ' ' + left(u32(v), 10)).join('');
+      break;
+    case 'persistent-conn':
+      rest =
+        ` ${left(u32(d.weight), 9)} ${left(u32(d.persistentConns), 11)}` +
+        ` ${left(u32(d.activeConns), 10)} ${left(u32(d.inactiveConns), 10)}`;
+      break;
+    case 'stats':
+      rest = statsNumbers(stats, exact);
+      break;
+    case 'rate':
+      // ipvsadm prints these three with %8u, so they are never abbreviated.
+      rest =
+        formatExactRate(stats.cps) +
+        formatExactRate(stats.inpps) +
+        formatExactRate(stats.outpps) +
+        formatLargeNumber(stats.inbps, exact) +
+        formatLargeNumber(stats.outbps, exact);
+      break;
+  }
+  return '  -> ' + name + rest;
+}
+
+/** Every address a listing may print, for one batch of reverse lookups. */
+export function listingEndpoints(table: readonly ServiceWithDestinations[]): Endpoint[] {
+  const endpoints: Endpoint[] = [];
+  for (const { service, destinations } of table) {
+    if (service.fwmark === 0) endpoints.push([service.family, service.address]);
+    for (const d of destinations) endpoints.push([d.family, d.address]);
+  }
+  return endpoints;
+}
+
+/** Service and destination lines only (no banner, no titles), newline-terminated. */
+export function renderRows(
+  table: readonly ServiceWithDestinations[],
+  format: ListFormat,
+  exact: boolean,
+  namer: AddrPortNamer,
+): string {
+  const lines: string[] = [];
+  for (const { service, destinations } of table) {
+    lines.push(serviceLine(service, format, exact, namer));
+    for (const d of destinations) lines.push(destinationLine(service, d, format, exact, namer));
+  }
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+}
+
+/** The whole `-L` text: banner (if given), titles, then the sorted (or kernel-order) table. */
+export async function renderListing(table: readonly ServiceWithDestinations[], opts: ListOptions): Promise<string> {
+  const ordered = orderTable(table, opts.nosort);
+  const namer = await createNamer(opts.numeric, opts.resolver, listingEndpoints(ordered));
+  const banner = opts.banner ? renderBanner(opts.banner) : '';
+  return banner + renderTitles(opts.format) + renderRows(ordered, opts.format, opts.exact, namer);
+}

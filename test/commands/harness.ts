@@ -1,0 +1,68 @@
+/** Drives the whole program in-process against FakeIpvs, capturing output. */
+import type { NameResolver } from '../../src/cli/names';
+import { runProgram, type ProgramDeps } from '../../src/main';
+import { FamilyNotFoundError } from '../../src/netlink/errors';
+import { FakeIpvs } from './fake-ipvs';
+
+export const fakeResolver: NameResolver = {
+  async hostToIPv4(name) {
+    return ({ localhost: '127.0.0.1', vip1: '10.0.0.1', 'vip1.example.com': '10.0.0.1', rs11: '10.0.0.11' } as Record<string, string>)[name];
+  },
+  async addressToHost() {
+    return undefined;
+  },
+  serviceToPort(name, proto) {
+    const table: Record<string, number> = { http: 80, https: 443, domain: 53, telnet: 23 };
+    return proto === 'sctp' && name === 'http' ? undefined : table[name];
+  },
+  portToService() {
+    return undefined;
+  },
+};
+
+export interface Captured {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface HarnessOptions {
+  kernel?: FakeIpvs | 'missing';
+  stdin?: string;
+  modprobeSucceeds?: boolean;
+  isPrivileged?: boolean;
+  connections?: string;
+}
+
+export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stderr: string[] }): ProgramDeps & { modprobeCalls: number } {
+  const deps = {
+    modprobeCalls: 0,
+    argv0: 'ipvsadm',
+    out: (t: string) => void sink.stdout.push(t),
+    err: (t: string) => void sink.stderr.push(t),
+    open: async () => {
+      if (options.kernel === 'missing' || options.kernel === undefined) throw new FamilyNotFoundError('IPVS', 2);
+      return { api: options.kernel, info: await options.kernel.info() };
+    },
+    loadModule: () => {
+      deps.modprobeCalls++;
+      return options.modprobeSucceeds ?? false;
+    },
+    isPrivileged: options.isPrivileged ?? true,
+    resolver: fakeResolver,
+    readConnections: async () => {
+      if (options.connections === undefined) throw new Error('ENOENT');
+      return options.connections;
+    },
+    stdin: async function* () {
+      if (options.stdin !== undefined) yield options.stdin;
+    },
+  };
+  return deps;
+}
+
+export async function run(argv: string[], options: HarnessOptions = {}): Promise<Captured> {
+  const sink = { stdout: [] as string[], stderr: [] as string[] };
+  const status = await runProgram(argv, makeDeps(options, sink));
+  return { status, stdout: sink.stdout.join(''), stderr: sink.stderr.join('') };
+}
