@@ -3,7 +3,7 @@
  * the command line and run it. Everything outside is injected, so tests can
  * drive the whole program without a kernel.
  */
-import { isParseFailure, parseCommandLine, type Invocation, type ParseFailure } from './cli/parse';
+import { isParseFailure, parseCommandLine, tryHelpMessage, type Invocation, type ParseFailure } from './cli/parse';
 import type { NameResolver } from './cli/names';
 import type { CommandContext, OutputSink } from './commands/context';
 import { EXIT_USAGE } from './commands/exit-status';
@@ -18,6 +18,8 @@ export interface ProgramDeps extends OutputSink {
   /** Whether the process could open a raw socket (root); shapes the open-failure reason. */
   isPrivileged: boolean;
   resolver: NameResolver;
+  /** popt's POSIXLY_CORRECT mode: the first non-option word ends the options. */
+  posixlyCorrect?: boolean;
   readConnections(): Promise<string>;
   stdin(): AsyncIterable<string | Buffer>;
 }
@@ -52,13 +54,14 @@ export async function runProgram(argv: readonly string[], deps: ProgramDeps): Pr
     readConnections: deps.readConnections,
     stdin: deps.stdin,
   };
-  const parse = (words: readonly string[]) => parseCommandLine(words, { argv0: deps.argv0, resolver: deps.resolver });
+  const parse = (words: readonly string[]) =>
+    parseCommandLine(words, { argv0: deps.argv0, resolver: deps.resolver, posixlyCorrect: deps.posixlyCorrect });
   const restore = (c: CommandContext): Promise<number> =>
     runRestoreStream(linesOf(c.stdin()), c, {
       parse,
       runOther: (inv: Invocation) => runInvocation(inv, c, restore),
       endsRestore: (failure: ParseFailure) => failure.kind !== 'popt',
-      nestedRestore: () => ({ kind: 'usage', exitCode: 255, message: tryHelpLine(deps.argv0) }),
+      nestedRestore: () => ({ kind: 'usage', exitCode: 255, message: tryHelpMessage(deps.argv0) }),
     });
   try {
     // With no arguments at all, ipvsadm lists the table like -L.
@@ -71,8 +74,4 @@ export async function runProgram(argv: readonly string[], deps: ProgramDeps): Pr
   } finally {
     opened.api.close();
   }
-}
-
-export function tryHelpLine(argv0: string): string {
-  return `Try \`${argv0} -h' or '${argv0} --help' for more information.\n`;
 }

@@ -60,6 +60,7 @@ export function cli(program: Program = 'ipvsadm'): void {
     loadModule: loadIpvsModule,
     isPrivileged: process.getuid?.() === 0,
     resolver: systemResolver,
+    posixlyCorrect: process.env.POSIXLY_CORRECT !== undefined || process.env.POSIX_ME_HARDER !== undefined,
     readConnections: () => fs.readFile(CONNECTIONS_FILE, 'latin1'),
     stdin: () => process.stdin,
   };
