@@ -2,7 +2,6 @@
  * Opening IPVS the way ipvsadm does: before the command line is looked at,
  * with one `/sbin/modprobe -- ip_vs` and a retry when the first attempt fails.
  */
-import { spawnSync } from 'child_process';
 import { constants } from 'os';
 import type { IpvsApi } from '../netlink/api';
 import { FamilyNotFoundError, KernelError, TransportError } from '../netlink/errors';
@@ -20,6 +19,8 @@ export type Opener = () => Promise<OpenedIpvs>;
 export type ModuleLoader = () => boolean;
 
 export const loadIpvsModule: ModuleLoader = () => {
+  // Loaded here, not at the top: only a failed open needs it, and start-up counts.
+  const { spawnSync } = require('child_process') as typeof import('child_process');
   const result = spawnSync('/sbin/modprobe', ['--', 'ip_vs'], { stdio: 'inherit' });
   return result.error === undefined && result.status === 0;
 };
