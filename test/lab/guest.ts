@@ -1,0 +1,90 @@
+// Boots one user-mode-linux guest that runs (a shard of) the kernel tests.
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LabRunOutcome, ProcessEnd, readOutcome, tailOf } from './outcome';
+import { LAB_FILES, writeLabFiles } from './script';
+import { LogTail } from './tail';
+
+export interface GuestOptions {
+  label: string;
+  repo: string;
+  jestArgs: readonly string[];
+  env: Readonly<Record<string, string>>;
+  timeoutMs: number;
+  umlBinary: string;
+  memory: string;
+  /** Keep the private directory for post-mortem instead of deleting it. */
+  keep: boolean;
+  /** Receives each line the guest's test run prints, as it happens. */
+  onLine(line: string): void;
+}
+
+export interface RunningLab {
+  done: Promise<LabRunOutcome>;
+  /** Kills the guest (and its helper processes) at once. */
+  kill(): void;
+}
+
+export function startGuest(o: GuestOptions): RunningLab {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipvs-lab-'));
+  const script = writeLabFiles({ mode: 'uml', dir, repo: o.repo, jestArgs: o.jestArgs, env: o.env });
+  const umid = `ipvs-lab-${process.pid}-${path.basename(dir).slice('ipvs-lab-'.length)}`;
+  const args = [
+    `mem=${o.memory}`, `umid=${umid}`, `uml_dir=${path.join(dir, 'uml')}`,
+    'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'rw', `init=${script}`,
+    'con=null', 'con0=fd:0,fd:1',
+  ];
+  const consoleFd = fs.openSync(path.join(dir, LAB_FILES.console), 'w');
+  const started = Date.now();
+  // Own process group, so a kill also reaches the guest's helper processes.
+  const child = spawn(o.umlBinary, args, { stdio: ['ignore', consoleFd, consoleFd], detached: true });
+  fs.closeSync(consoleFd);
+
+  const tail = new LogTail(path.join(dir, LAB_FILES.log), o.onLine);
+  tail.start();
+  let timedOut = false;
+  const killGroup = () => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
+  }, o.timeoutMs);
+
+  const done = new Promise<LabRunOutcome>((resolve) => {
+    let finished = false;
+    const finish = (end: ProcessEnd) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      killGroup();
+      tail.stop();
+      const durationMs = Date.now() - started;
+      const outcome = readOutcome(dir, o.label, timedOut ? { ...end, timedOutAfterMs: o.timeoutMs } : end, durationMs);
+      if (outcome.problem !== undefined) {
+        const consoleFile = path.join(dir, LAB_FILES.console);
+        // A panic's reason sits above its stack dump, often beyond the tail.
+        const panic = tailOf(consoleFile, 100000).split('\n').find((l) => /Kernel panic|BUG:|Oops/.test(l));
+        if (panic) outcome.problem += `\n--- guest console: ${panic.trim()}`;
+        const consoleTail = tailOf(consoleFile, 25);
+        if (consoleTail) outcome.problem += `\n--- last lines of the guest console:\n${consoleTail}`;
+      }
+      if (o.keep) outcome.problem = outcome.problem === undefined ? undefined : `${outcome.problem}\n(kept ${dir})`;
+      else fs.rmSync(dir, { recursive: true, force: true });
+      resolve(outcome);
+    };
+    child.once('error', (e) => {
+      o.onLine(`could not start ${o.umlBinary}: ${e.message}`);
+      finish({ code: null, signal: null });
+    });
+    child.once('exit', (code, signal) => finish({ code, signal }));
+  });
+  return { done, kill: killGroup };
+}

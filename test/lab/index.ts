@@ -1,0 +1,213 @@
+// The kernel lab launcher: decides where real IPVS is available, splits the
+// kernel test files over guests, runs them and adds up the results.
+// Used by scripts/test.js (from dist/test/lab).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LabMode } from './environment';
+import { RunningLab, startGuest } from './guest';
+import { startNetnsLab } from './netns';
+import { LabRunOutcome } from './outcome';
+import { EMPTY_SUMMARY, JestSummary, addSummaries } from './results';
+
+/** Suites that split their own work by IPVS_LAB_SHARD; every guest runs them. */
+export const SELF_SHARDING_SUITES = ['differential.test.js'];
+
+export interface KernelLabOptions {
+  repo: string;
+  /** Forced mode; otherwise netns when the host has IPVS and we are root, else uml. */
+  mode?: LabMode;
+  /** Number of UML guests; capped by the amount of work. */
+  shards: number;
+  /** Path filters (regular expressions, like jest's), matched against the .js and the .ts path. */
+  patterns: readonly string[];
+  /** Other jest options, passed through (e.g. -t NAME). */
+  jestArgs: readonly string[];
+  timeoutMs: number;
+  memory: string;
+  keep: boolean;
+  env: NodeJS.ProcessEnv;
+  log(line: string): void;
+}
+
+export interface KernelLabReport {
+  mode?: LabMode;
+  skipped?: string;
+  outcomes: LabRunOutcome[];
+  summary: JestSummary;
+  version?: string;
+  /** Reasons the kernel suite does not count as passed. */
+  problems: string[];
+  finalLine: string;
+}
+
+export type LabChoice = { mode: LabMode; uml?: string } | { skip: string };
+
+function onPath(program: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
+    const candidate = path.join(dir || '.', program);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  return undefined;
+}
+
+function hostHasIpvs(): boolean {
+  if (fs.existsSync('/proc/net/ip_vs')) return true;
+  // A modular ip_vs that is not loaded yet: loading it is what ipvsadm itself would do.
+  spawnSync('modprobe', ['-q', 'ip_vs'], { stdio: 'ignore', timeout: 10_000 });
+  return fs.existsSync('/proc/net/ip_vs');
+}
+
+export function chooseLab(forced: LabMode | undefined, env: NodeJS.ProcessEnv): LabChoice {
+  const uml = env.IPVS_LAB_UML || onPath('linux.uml', env);
+  const root = process.getuid?.() === 0;
+  if (forced === 'uml') return uml ? { mode: 'uml', uml } : { skip: 'uml lab requested but linux.uml was not found' };
+  const netnsBlocker = !root
+    ? 'not root'
+    : !hostHasIpvs()
+      ? 'the host kernel has no IPVS (/proc/net/ip_vs missing after modprobe ip_vs)'
+      : !onPath('unshare', env)
+        ? 'unshare not found'
+        : undefined;
+  if (forced === 'netns') return netnsBlocker ? { skip: `netns lab requested but ${netnsBlocker}` } : { mode: 'netns' };
+  if (!netnsBlocker) return { mode: 'netns' };
+  if (uml) return { mode: 'uml', uml };
+  return { skip: `no real IPVS: netns lab impossible (${netnsBlocker}) and linux.uml not found; run scripts/setup.sh` };
+}
+
+export function kernelTestFiles(repo: string): string[] {
+  const root = path.join(repo, 'dist', 'test', 'kernel');
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.test.js')) found.push(p);
+    }
+  };
+  if (fs.existsSync(root)) walk(root);
+  return found.sort();
+}
+
+/** dist/test/kernel/x.test.js -> test/kernel/x.test.ts, so filters may name either. */
+function sourcePathOf(repo: string, compiled: string): string {
+  const rel = path.relative(path.join(repo, 'dist'), compiled);
+  return path.join(repo, rel.replace(/\.js$/, '.ts'));
+}
+
+export function filterFiles(repo: string, files: readonly string[], patterns: readonly string[]): string[] {
+  if (patterns.length === 0) return [...files];
+  const res = patterns.map((p) => new RegExp(p));
+  return files.filter((f) => res.some((re) => re.test(f) || re.test(sourcePathOf(repo, f))));
+}
+
+/** Self-sharding suites go to every shard; the other files are dealt out round robin. */
+export function planShards(files: readonly string[], wanted: number): string[][] {
+  const shared = files.filter((f) => SELF_SHARDING_SUITES.includes(path.basename(f)));
+  const rest = files.filter((f) => !shared.includes(f));
+  const count = Math.max(1, shared.length > 0 ? wanted : Math.min(wanted, rest.length));
+  const shards: string[][] = Array.from({ length: count }, () => [...shared]);
+  rest.forEach((f, i) => shards[i % count].push(f));
+  return shards;
+}
+
+/** Variables the tests may use that must cross into the lab (a UML guest starts with none). */
+function passThroughEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== undefined && (k === 'CI' || k.startsWith('IPVS_DIFF_'))) out[k] = v;
+  }
+  return out;
+}
+
+export async function runKernelLab(o: KernelLabOptions): Promise<KernelLabReport> {
+  const choice = chooseLab(o.mode, o.env);
+  if ('skip' in choice) {
+    return {
+      skipped: choice.skip, outcomes: [], summary: EMPTY_SUMMARY, problems: [choice.skip],
+      finalLine: `kernel lab: skipped (${choice.skip})`,
+    };
+  }
+  const mode = choice.mode;
+  const all = kernelTestFiles(o.repo);
+  const files = filterFiles(o.repo, all, o.patterns);
+  if (files.length === 0) {
+    const why = all.length === 0 ? 'no compiled kernel tests under dist/test/kernel (build first)' : `no kernel test file matches ${o.patterns.join(' ')}`;
+    return { mode, outcomes: [], summary: EMPTY_SUMMARY, problems: [why], finalLine: `kernel lab: 0 tests ran against IPVS unknown (${mode})` };
+  }
+
+  const baseEnv = { ...passThroughEnv(o.env), IPVS_LAB_PROGRESS: '1' };
+  const labs: RunningLab[] = [];
+  if (mode === 'netns') {
+    o.log(`kernel lab: netns on the host kernel, ${files.length} test file(s)`);
+    labs.push(startNetnsLab({
+      repo: o.repo, env: baseEnv, timeoutMs: o.timeoutMs, keep: o.keep,
+      jestArgs: [...o.jestArgs, '--runTestsByPath', ...files],
+    }));
+  } else {
+    const shards = planShards(files, mode === 'uml' ? o.shards : 1);
+    o.log(`kernel lab: ${shards.length} UML guest(s) (${choice.uml}), ${files.length} test file(s)`);
+    shards.forEach((shardFiles, i) => {
+      const label = `${i + 1}/${shards.length}`;
+      const env: Record<string, string> = shards.length > 1 ? { ...baseEnv, IPVS_LAB_SHARD: label } : baseEnv;
+      labs.push(startGuest({
+        label: `guest ${label}`, repo: o.repo, env, timeoutMs: o.timeoutMs, keep: o.keep,
+        umlBinary: choice.uml ?? 'linux.uml', memory: o.memory,
+        jestArgs: [...o.jestArgs, '--runTestsByPath', ...shardFiles],
+        onLine: (line) => o.log(shards.length > 1 ? `[${label}] ${line}` : line),
+      }));
+    });
+  }
+
+  // Never leave guests behind when we are interrupted.
+  const onSignal = (sig: NodeJS.Signals) => {
+    o.log(`kernel lab: ${sig}, killing the lab`);
+    for (const lab of labs) lab.kill();
+    process.exitCode = 130;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let outcomes: LabRunOutcome[];
+  try {
+    outcomes = await Promise.all(labs.map((l) => l.done));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return report(mode, outcomes);
+}
+
+export function report(mode: LabMode, outcomes: LabRunOutcome[]): KernelLabReport {
+  let summary = EMPTY_SUMMARY;
+  const problems: string[] = [];
+  const versions = new Set<string>();
+  for (const out of outcomes) {
+    if (out.summary) summary = addSummaries(summary, out.summary);
+    if (out.version) versions.add(out.version);
+    if (out.problem) problems.push(`${out.label}: ${out.problem}`);
+    else if (out.jestStatus !== 0 && (out.summary?.failed ?? 0) === 0) {
+      problems.push(`${out.label}: jest exited with status ${String(out.jestStatus)}`);
+    }
+  }
+  if (summary.failed > 0) problems.push(`${summary.failed} kernel test(s) failed`);
+  for (const s of summary.brokenSuites) problems.push(`suite failed to run: ${s}`);
+  if (summary.executed === 0) problems.push('the kernel suite ran 0 tests');
+  if (versions.size > 1) problems.push(`guests disagree on the IPVS version: ${[...versions].join(', ')}`);
+  const version = [...versions][0];
+  return {
+    mode, outcomes, summary, version, problems,
+    finalLine: `kernel lab: ${summary.executed} tests ran against IPVS ${version ?? 'unknown'} (${mode})`,
+  };
+}
+
+export function defaultShardCount(env: NodeJS.ProcessEnv): number {
+  const fromEnv = Number(env.IPVS_LAB_SHARDS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return Math.max(1, Math.min(os.cpus().length, 4));
+}
