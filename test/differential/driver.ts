@@ -63,6 +63,9 @@ function statusOf(r: SpawnSyncReturns<Buffer>, timeoutMs: number): { status: str
   return { status: `exit ${String(r.status)}`, timedOut: false };
 }
 
+/** The repository (this file runs from dist/test/differential/), for steps that use its helper scripts. */
+const REPO = path.resolve(__dirname, '../../..');
+
 /** argv[0] is looked up on the side's PATH, so the real binary sees argv[0] == "ipvsadm". */
 export function executeStep(side: Side, step: PlannedStep, workDir: string): StepResult {
   const started = Date.now();
@@ -74,6 +77,7 @@ export function executeStep(side: Side, step: PlannedStep, workDir: string): Ste
       TMPDIR: path.join(workDir, 'tmp'),
       LC_ALL: 'C',
       IPVS_DIFF_SIDE: side.name,
+      IPVS_DIFF_REPO: REPO,
       [ARGV0_VARIABLE]: 'ipvsadm',
     },
     input: step.stdin,
