@@ -5,7 +5,8 @@
  * Semantics kept from 1.31: no flush first; a kernel error prints its message
  * and the stream goes on; a parse or validation error stops the stream there
  * (a popt error on a later option of a line only fails that line); the status
- * is the last executed line's. '#' is not special here (ipvsadm-restore strips
+ * is the last executed line's; a failed listing line (status 1) ends the
+ * restore with that status. '#' is not special here (ipvsadm-restore strips
  * comment lines before calling -R).
  *
  * Faster than 1.31: consecutive change lines are sent to the kernel as one
@@ -17,7 +18,7 @@ import type { Change } from '../netlink/api';
 import type { Invocation, ParseFailure } from '../cli/parse';
 import type { CommandContext } from '../commands/context';
 import { changeOperation, failureText, invocationToChange, isChangeCommand } from '../commands/changes';
-import { EXIT_KERNEL_REFUSED, EXIT_OK } from '../commands/exit-status';
+import { EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED } from '../commands/exit-status';
 
 /** Splits a restore line into words: blanks, tabs and carriage returns separate; `ipvsadm` words vanish. */
 export function restoreLineWords(line: string): string[] {
@@ -78,6 +79,9 @@ export async function runRestoreStream(lines: AsyncIterable<string[]>, ctx: Comm
       }
       await flush();
       status = await hooks.runOther(parsed);
+      // A failed listing (No such service, a failed dump, /proc/net/ip_vs_conn,
+      // --timeout, --daemon) exits the whole process in 1.31, mid-restore too.
+      if (status === EXIT_QUERY_FAILED) return status;
     }
     // Apply what a chunk asked for before waiting for more input, so that an
     // interactive `ipvsadm -R` acts on each line as it is typed.

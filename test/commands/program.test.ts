@@ -146,6 +146,13 @@ describe('restore (-R)', () => {
     expect(kernel.entries.size).toBe(2);
   });
 
+  test('a failed listing line ends the restore with status 1', async () => {
+    const kernel = new FakeIpvs();
+    const r = await restore(kernel, '-A -t 10.0.0.3:80\n-L -n -t 10.0.0.99:80\n-A -t 10.0.0.4:80\n');
+    expect(r).toEqual({ status: 1, stdout: '', stderr: 'No such service\n' });
+    expect(table(kernel)).toEqual(['10.0.0.3:80']);
+  });
+
   test('a nested -R ends the restore with the Try line', async () => {
     const kernel = new FakeIpvs();
     const r = await restore(kernel, '-A -t 10.0.0.7:80\n-R\n-A -t 10.0.0.7:81\n');
