@@ -11,6 +11,8 @@ export interface GuestOptions {
   label: string;
   repo: string;
   jestArgs: readonly string[];
+  /** A command to run instead of jest (see LabScriptOptions.command). */
+  command?: readonly string[];
   env: Readonly<Record<string, string>>;
   timeoutMs: number;
   umlBinary: string;
@@ -29,7 +31,7 @@ export interface RunningLab {
 
 export function startGuest(o: GuestOptions): RunningLab {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipvs-lab-'));
-  const script = writeLabFiles({ mode: 'uml', dir, repo: o.repo, jestArgs: o.jestArgs, env: o.env });
+  const script = writeLabFiles({ mode: 'uml', dir, repo: o.repo, jestArgs: o.jestArgs, command: o.command, env: o.env });
   const umid = `ipvs-lab-${process.pid}-${path.basename(dir).slice('ipvs-lab-'.length)}`;
   const args = [
     `mem=${o.memory}`, `umid=${umid}`, `uml_dir=${path.join(dir, 'uml')}`,
@@ -67,7 +69,7 @@ export function startGuest(o: GuestOptions): RunningLab {
       killGroup();
       tail.stop();
       const durationMs = Date.now() - started;
-      const outcome = readOutcome(dir, o.label, timedOut ? { ...end, timedOutAfterMs: o.timeoutMs } : end, durationMs);
+      const outcome = readOutcome(dir, o.label, timedOut ? { ...end, timedOutAfterMs: o.timeoutMs } : end, durationMs, o.command === undefined);
       if (outcome.problem !== undefined) {
         const consoleFile = path.join(dir, LAB_FILES.console);
         // A panic's reason sits above its stack dump, often beyond the tail.

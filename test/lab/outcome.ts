@@ -35,7 +35,8 @@ export interface ProcessEnd {
   timedOutAfterMs?: number;
 }
 
-export function readOutcome(dir: string, label: string, end: ProcessEnd, durationMs: number): LabRunOutcome {
+/** `expectResult` false: the lab ran a plain command (no jest result file); jestStatus is its status. */
+export function readOutcome(dir: string, label: string, end: ProcessEnd, durationMs: number, expectResult = true): LabRunOutcome {
   const file = (f: string) => path.join(dir, f);
   const outcome: LabRunOutcome = { label, durationMs };
   const versionLine = readIfExists(file(LAB_FILES.version));
@@ -61,7 +62,7 @@ export function readOutcome(dir: string, label: string, end: ProcessEnd, duratio
     } catch (e) {
       outcome.problem ??= `unreadable jest result: ${(e as Error).message}`;
     }
-  } else if (outcome.problem === undefined) {
+  } else if (outcome.problem === undefined && expectResult) {
     outcome.problem = `jest wrote no result file (jest exit status ${String(rc)})`;
   }
   return outcome;

@@ -19,6 +19,8 @@ export interface LabScriptOptions {
   env?: Readonly<Record<string, string>>;
   /** The node to run jest with; default: the one running us (CI often has it outside /usr/bin). */
   node?: string;
+  /** Run this command (in the repository) instead of jest; jestArgs are then unused (scripts/bench.js). */
+  command?: readonly string[];
 }
 
 /** Files the script produces, relative to its directory. */
@@ -44,7 +46,7 @@ export function labScript(o: LabScriptOptions): string {
   const env: Record<string, string> = { ...(o.env ?? {}), IPVS_LAB: o.mode };
   const exportLines = Object.entries(env).map(([k, v]) => `export ${k}=${q(v)}`);
   const node = o.node ?? process.execPath;
-  const jest = [
+  const jest = o.command ? o.command.map(q).join(' ') : [
     node, 'node_modules/jest/bin/jest.js', '--selectProjects', 'kernel', '--ci', '--runInBand',
     '--json', `--outputFile=${o.dir}/${LAB_FILES.result}`, `--cacheDirectory=${o.dir}/cache`,
     ...o.jestArgs,

@@ -1,0 +1,123 @@
+// Running commands and measuring them: wall clock (process.hrtime around
+// spawnSync) and peak RSS (GNU time's %M, i.e. the child's ru_maxrss).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { nsToMs } from './stats';
+
+export interface Command {
+  /** Shown in messages. */
+  label: string;
+  argv: readonly string[];
+  /** File given as standard input (like `< file`); otherwise stdin is /dev/null. */
+  stdinFile?: string;
+}
+
+export interface RunResult {
+  ms: number;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: Buffer;
+  /** Set when the command could not run or was killed at the time limit. */
+  error?: string;
+}
+
+const MAX_OUTPUT = 1024 * 1024 * 1024;
+
+/** Runs the command once; `wrapper` is prepended to argv (e.g. /usr/bin/time). */
+export function runOnce(cmd: Command, timeoutMs: number, wrapper: readonly string[] = []): RunResult {
+  const argv = [...wrapper, ...cmd.argv];
+  const stdinFd = cmd.stdinFile !== undefined ? fs.openSync(cmd.stdinFile, 'r') : 'ignore';
+  try {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(argv[0], argv.slice(1), {
+      stdio: [stdinFd, 'pipe', 'pipe'],
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+      maxBuffer: MAX_OUTPUT,
+    });
+    const ms = nsToMs(process.hrtime.bigint() - t0);
+    const res: RunResult = {
+      ms, status: r.status, signal: r.signal,
+      stdout: r.stdout ?? Buffer.alloc(0), stderr: r.stderr ?? Buffer.alloc(0),
+    };
+    if (r.error) {
+      const e = r.error as NodeJS.ErrnoException;
+      res.error = e.code === 'ETIMEDOUT' ? `killed after the ${Math.round(timeoutMs / 1000)} s time limit` : e.message;
+    } else if (r.signal) {
+      res.error = `killed by ${r.signal}`;
+    }
+    return res;
+  } finally {
+    if (typeof stdinFd === 'number') fs.closeSync(stdinFd);
+  }
+}
+
+/** Throws when the run failed or exited non-zero; returns it otherwise. */
+export function expectSuccess(cmd: Command, r: RunResult): RunResult {
+  if (r.error !== undefined || r.status !== 0) {
+    const why = r.error ?? `exit status ${String(r.status)}`;
+    const err = r.stderr.toString('utf8').trim().split('\n').slice(0, 5).join('\n');
+    throw new Error(`${cmd.label} (${cmd.argv.join(' ')}) failed: ${why}${err ? `\n${err}` : ''}`);
+  }
+  return r;
+}
+
+export const GNU_TIME = '/usr/bin/time';
+
+/** GNU time is what measures peak RSS; false when it is not installed. */
+export function canMeasureRss(): boolean {
+  try {
+    fs.accessSync(GNU_TIME, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Peak RSS of the command in KiB: `/usr/bin/time -f %M -o FILE` (the child's ru_maxrss). */
+export function peakRssKiB(cmd: Command, timeoutMs: number, tmpDir: string): { kib: number; run: RunResult } {
+  const out = path.join(tmpDir, 'maxrss');
+  fs.rmSync(out, { force: true });
+  const run = expectSuccess(cmd, runOnce(cmd, timeoutMs, [GNU_TIME, '-f', '%M', '-o', out]));
+  const text = fs.readFileSync(out, 'utf8').trim();
+  const kib = Number(text.split('\n').pop());
+  if (!Number.isFinite(kib) || kib <= 0) throw new Error(`${cmd.label}: unexpected output of ${GNU_TIME}: ${text}`);
+  return { kib, run };
+}
+
+/**
+ * Times several commands `runs` times each, interleaved (a, b, c, a, b, c, ...)
+ * so that a slow phase of the machine hits all of them alike. `before` runs
+ * untimed ahead of every timed run (e.g. clearing the table). Every run must
+ * succeed; `after` runs untimed after every timed run. Returns the samples in ms and the last run of each command.
+ */
+export function timeInterleaved(
+  cmds: readonly Command[],
+  o: {
+    runs: number; warmup: number; timeoutMs: number;
+    before?: (cmd: Command) => void;
+    /** Untimed, after each timed run; `run` counts from 0. */
+    after?: (cmd: Command, index: number, run: number) => void;
+  },
+): { samples: number[][]; last: RunResult[] } {
+  const samples: number[][] = cmds.map(() => []);
+  const last: RunResult[] = [];
+  for (let w = 0; w < o.warmup; w++) {
+    for (const cmd of cmds) {
+      o.before?.(cmd);
+      expectSuccess(cmd, runOnce(cmd, o.timeoutMs));
+    }
+  }
+  for (let r = 0; r < o.runs; r++) {
+    cmds.forEach((cmd, i) => {
+      o.before?.(cmd);
+      const res = expectSuccess(cmd, runOnce(cmd, o.timeoutMs));
+      samples[i].push(res.ms);
+      last[i] = res;
+      o.after?.(cmd, i, r);
+    });
+  }
+  return { samples, last };
+}

@@ -1,0 +1,277 @@
+// Benchmarks of ours (node bin/ipvsadm) against the real ipvsadm 1.31 and a
+// bare node, on a real IPVS. Runs INSIDE the kernel lab: `npm run bench`
+// (scripts/bench.js) boots a UML guest that runs this file. Reports medians
+// and minima of wall-clock times and ratios measured in the same run; no
+// pass/fail thresholds.
+import chalk from 'chalk';
+import Table from 'cli-table3';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { describeDifference, sameBehaviour } from './compare';
+import {
+  Command, GNU_TIME, RunResult, canMeasureRss, expectSuccess, peakRssKiB, runOnce, timeInterleaved,
+} from './measure';
+import { BenchOptions, Group, parseOptions } from './options';
+import { Summary, formatRatio, formatValue, ratio, summarize } from './stats';
+import { restoreFile } from './tablefile';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const BUNDLE = path.join(REPO, 'dist', 'ipvsadm.js');
+const REAL = '/usr/sbin/ipvsadm';
+const REAL_RESTORE = '/usr/sbin/ipvsadm-restore';
+const NODE = process.execPath;
+
+interface Row {
+  name: string;
+  unit: 'ms' | 'MiB';
+  real?: Summary;
+  ours?: Summary;
+  node?: Summary;
+  /** "yes", "no", or a remark; "-" when nothing was compared. */
+  identical: string;
+}
+
+interface Context {
+  o: BenchOptions;
+  tmp: string;
+  file: string;
+  /** Lines of the restore file, i.e. of `ipvsadm -S -n` once it is loaded. */
+  expectedLines: number;
+  table: 'empty' | 'big' | 'unknown';
+  rows: Row[];
+  notes: string[];
+  timeoutMs: number;
+}
+
+const color = new chalk.Instance({ level: process.stdout.isTTY ? 1 : 0 });
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+const real = (label: string, ...args: string[]): Command => ({ label: `real ${label}`, argv: [REAL, ...args] });
+const ours = (label: string, ...args: string[]): Command => ({ label: `ours ${label}`, argv: [NODE, path.join(REPO, 'bin', 'ipvsadm'), ...args] });
+const bareNode: Command = { label: 'node -e 0', argv: [NODE, '-e', '0'] };
+
+function clearTable(ctx: Context): void {
+  const c = real('-C', '-C');
+  expectSuccess(c, runOnce(c, ctx.timeoutMs));
+  ctx.table = 'empty';
+}
+
+/** `ipvsadm -S -n` of the real ipvsadm: the reference view of what the kernel holds. */
+function snapshot(ctx: Context): string {
+  const c = real('-S -n', '-S', '-n');
+  return expectSuccess(c, runOnce(c, ctx.timeoutMs)).stdout.toString('latin1');
+}
+
+function lineCount(text: string): number {
+  return text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+function loadBigTable(ctx: Context): void {
+  if (ctx.table === 'big') return;
+  clearTable(ctx);
+  const c: Command = { ...ours('-R', '-R'), stdinFile: ctx.file };
+  log(`  loading ${ctx.o.services} x ${ctx.o.dests} with ours -R (untimed)`);
+  expectSuccess(c, runOnce(c, ctx.timeoutMs));
+  const n = lineCount(snapshot(ctx));
+  if (n !== ctx.expectedLines) throw new Error(`after loading, ipvsadm -S -n has ${n} lines, expected ${ctx.expectedLines}`);
+  ctx.table = 'big';
+}
+
+function verdict(ctx: Context, what: string, a: RunResult, b: RunResult): string {
+  if (sameBehaviour(a, b)) return 'yes';
+  ctx.notes.push(`${what}: outputs differ: ${describeDifference(a, b) ?? '?'}`);
+  return 'no';
+}
+
+function startup(ctx: Context): void {
+  clearTable(ctx);
+  const requireBundle: Command = { label: 'node -e require(bundle)', argv: [NODE, '-e', `require(${JSON.stringify(BUNDLE)})`] };
+  const cmds = [real('-L -n', '-L', '-n'), ours('-L -n', '-L', '-n'), real('-v', '-v'), ours('-v', '-v'), bareNode, requireBundle];
+  const { samples, last } = timeInterleaved(cmds, { runs: ctx.o.runs, warmup: ctx.o.warmup, timeoutMs: ctx.timeoutMs });
+  const s = samples.map((x) => summarize(x));
+  ctx.rows.push({ name: 'start-up: -L -n, empty table', unit: 'ms', real: s[0], ours: s[1], node: s[4], identical: verdict(ctx, '-L -n (empty)', last[1], last[0]) });
+  ctx.rows.push({
+    name: 'start-up: -v', unit: 'ms', real: s[2], ours: s[3], node: s[4],
+    identical: sameBehaviour(last[3], last[2]) ? 'yes' : 'no (own version text, by design)',
+  });
+  ctx.rows.push({ name: 'node -e require(dist/ipvsadm.js)', unit: 'ms', ours: s[5], node: s[4], identical: '-' });
+
+  // The same, seen from inside node: how long the require() itself takes.
+  const probe: Command = {
+    label: 'require() in-process',
+    argv: [NODE, '-e', `const t=process.hrtime.bigint();require(${JSON.stringify(BUNDLE)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`],
+  };
+  const inside: number[] = [];
+  for (let r = 0; r < ctx.o.runs; r++) inside.push(Number(expectSuccess(probe, runOnce(probe, ctx.timeoutMs)).stdout.toString()));
+  ctx.rows.push({ name: 'require(dist/ipvsadm.js) in-process', unit: 'ms', ours: summarize(inside), identical: '-' });
+}
+
+function restore(ctx: Context): void {
+  const shape = `${ctx.o.services} x ${ctx.o.dests}`;
+  const groups: { name: string; cmds: Command[] }[] = [
+    {
+      name: `-R < file (${shape})`,
+      cmds: [{ ...real('-R', '-R'), stdinFile: ctx.file }, { ...ours('-R', '-R'), stdinFile: ctx.file }],
+    },
+    {
+      name: `ipvsadm-restore < file (${shape})`,
+      cmds: [
+        { label: 'real ipvsadm-restore', argv: [REAL_RESTORE], stdinFile: ctx.file },
+        { label: 'ours ipvsadm-restore', argv: [NODE, path.join(REPO, 'bin', 'ipvsadm-restore')], stdinFile: ctx.file },
+      ],
+    },
+  ];
+  for (const g of groups) {
+    log(`  ${g.name}`);
+    // Every run starts from an empty table (cleared untimed, by the real
+    // ipvsadm); after the last run of each, what it left in the kernel is saved.
+    const left: string[] = [];
+    const { samples, last } = timeInterleaved(g.cmds, {
+      runs: ctx.o.runs, warmup: 0, timeoutMs: ctx.timeoutMs,
+      before: () => {
+        clearTable(ctx);
+        ctx.table = 'unknown';
+      },
+      after: (_c, i, run) => {
+        if (run === ctx.o.runs - 1) left[i] = snapshot(ctx);
+      },
+    });
+    const ok = left[0] === left[1] && lineCount(left[1]) === ctx.expectedLines && sameBehaviour(last[1], last[0]);
+    if (ok) ctx.table = 'big';
+    if (!ok) {
+      ctx.notes.push(`${g.name}: ${lineCount(left[1])} vs ${lineCount(left[0])} saved lines (expected ${ctx.expectedLines}); `
+        + `${describeDifference(last[1], last[0]) ?? 'same messages'}`);
+    }
+    ctx.rows.push({ name: `restore: ${g.name}`, unit: 'ms', real: summarize(samples[0]), ours: summarize(samples[1]), identical: ok ? 'yes (table and output)' : 'no' });
+  }
+}
+
+function listing(ctx: Context): void {
+  loadBigTable(ctx);
+  const variants = [['-L', '-n'], ['-S', '-n'], ['-L', '-n', '--stats']];
+  const cmds = variants.flatMap((v) => [real(v.join(' '), ...v), ours(v.join(' '), ...v)]);
+  const { samples, last } = timeInterleaved(cmds, { runs: ctx.o.runs, warmup: ctx.o.warmup, timeoutMs: ctx.timeoutMs });
+  variants.forEach((v, i) => {
+    const name = `listing: ${v.join(' ')} (${ctx.o.services} x ${ctx.o.dests})`;
+    ctx.rows.push({
+      name, unit: 'ms', real: summarize(samples[2 * i]), ours: summarize(samples[2 * i + 1]),
+      identical: verdict(ctx, name, last[2 * i + 1], last[2 * i]),
+    });
+  });
+}
+
+function memory(ctx: Context): void {
+  if (!canMeasureRss()) {
+    ctx.notes.push(`memory: skipped, ${GNU_TIME} is not installed`);
+    return;
+  }
+  loadBigTable(ctx);
+  const cmds = [real('-L -n', '-L', '-n'), ours('-L -n', '-L', '-n'), bareNode];
+  const kib: number[][] = cmds.map(() => []);
+  for (let r = 0; r < ctx.o.runs; r++) cmds.forEach((c, i) => kib[i].push(peakRssKiB(c, ctx.timeoutMs, ctx.tmp).kib));
+  const mib = kib.map((k) => summarize(k.map((x) => x / 1024)));
+  ctx.rows.push({ name: `peak RSS: -L -n (${ctx.o.services} x ${ctx.o.dests})`, unit: 'MiB', real: mib[0], ours: mib[1], node: mib[2], identical: '-' });
+}
+
+const GROUP_RUNNERS: Record<Group, (ctx: Context) => void> = { startup, restore, listing, memory };
+
+function colourRatio(r: number | undefined): string {
+  const text = formatRatio(r);
+  if (r === undefined) return text;
+  return r <= 1 ? color.green(text) : r <= 2 ? color.yellow(text) : color.red(text);
+}
+
+function printTable(rows: readonly Row[]): void {
+  const head = ['benchmark', 'unit', 'real', 'ours', 'node', 'ours/real', 'ours/node', 'outputs identical'];
+  const table = new Table({ head: head.map((h) => color.bold(h)), style: { head: [], border: [] } });
+  for (const r of rows) {
+    table.push([
+      r.name, r.unit, formatValue(r.real), formatValue(r.ours), formatValue(r.node),
+      colourRatio(ratio(r.ours?.median, r.real?.median)), colourRatio(ratio(r.ours?.median, r.node?.median)),
+      r.identical === 'yes' || r.identical.startsWith('yes ') ? color.green(r.identical) : r.identical === '-' ? r.identical : color.red(r.identical),
+    ]);
+  }
+  log(table.toString());
+}
+
+function facts(o: BenchOptions): string[] {
+  const read = (f: string) => {
+    try {
+      return fs.readFileSync(f, 'utf8');
+    } catch {
+      return '?';
+    }
+  };
+  return [
+    `date: ${new Date().toISOString()}`,
+    `kernel: ${os.release()} (${process.env.IPVS_LAB ?? '?'} lab), ${read('/proc/net/ip_vs').split('\n')[0]}`,
+    `guest: ${os.cpus().length} CPU(s), ${Math.round(os.totalmem() / 2 ** 20)} MiB; node ${process.version}`,
+    `table: ${o.services} services x ${o.dests} destinations; ${o.runs} timed run(s) per command, interleaved; warm-up ${o.warmup}`,
+    `time: wall clock of spawnSync (process.hrtime), median (min); peak RSS: ${canMeasureRss() ? `${GNU_TIME} -f %M (child ru_maxrss)` : 'not measured'}`,
+  ];
+}
+
+function main(): number {
+  let o: BenchOptions;
+  try {
+    o = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (o.help) return 0;
+  const refuse = (why: string) => {
+    process.stderr.write(`bench: ${why}\nbench: it must run inside the kernel lab: npm run bench (or node scripts/bench.js)\n`);
+    return 2;
+  };
+  if (!fs.existsSync('/proc/net/ip_vs')) return refuse('/proc/net/ip_vs is missing: this kernel has no IPVS loaded');
+  // It clears the IPVS table over and over: never on a machine's real one.
+  if (process.env.IPVS_LAB !== 'uml' && process.env.IPVS_LAB !== 'netns') return refuse('IPVS_LAB is not set (the bench clears the IPVS table)');
+  if (process.getuid?.() !== 0) return refuse('not root');
+  for (const f of [REAL, REAL_RESTORE, BUNDLE]) if (!fs.existsSync(f)) return refuse(`${f} is missing${f === BUNDLE ? ' (npm run build)' : ''}`);
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ipvs-bench-'));
+  const text = restoreFile({ services: o.services, dests: o.dests });
+  const file = path.join(tmp, 'table.rules');
+  fs.writeFileSync(file, text);
+  const ctx: Context = {
+    o, tmp, file, expectedLines: lineCount(text), table: 'unknown', rows: [], notes: [], timeoutMs: o.timeout * 1000,
+  };
+  for (const f of facts(o)) log(f);
+  const started = Date.now();
+  let status = 0;
+  try {
+    for (const g of o.only) {
+      const t = Date.now();
+      log(`${g} ...`);
+      try {
+        GROUP_RUNNERS[g](ctx);
+      } catch (e) {
+        status = 1;
+        ctx.table = 'unknown';
+        ctx.notes.push(`${g}: FAILED: ${(e as Error).message}`);
+        log(`  FAILED: ${(e as Error).message}`);
+      }
+      log(`  ${g} took ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    try {
+      clearTable(ctx);
+    } catch (e) {
+      ctx.notes.push(`cleanup: ${(e as Error).message}`);
+      status = 1;
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  log('');
+  printTable(ctx.rows);
+  for (const n of ctx.notes) log(`note: ${n}`);
+  log(`bench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return status;
+}
+
+process.exitCode = main();

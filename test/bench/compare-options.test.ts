@@ -1,0 +1,51 @@
+import { describeDifference, firstDifference, sameBehaviour } from '../../bench/compare';
+import { GROUPS, parseGroups, parseOptions } from '../../bench/options';
+import { labScript } from '../lab/script';
+
+const obs = (status: number | null, stdout: string, stderr = '') => ({ status, stdout: Buffer.from(stdout), stderr: Buffer.from(stderr) });
+
+describe('bench output comparison', () => {
+  test('same behaviour needs status, stdout and stderr to agree', () => {
+    expect(sameBehaviour(obs(0, 'a\n'), obs(0, 'a\n'))).toBe(true);
+    expect(sameBehaviour(obs(0, 'a\n'), obs(1, 'a\n'))).toBe(false);
+    expect(sameBehaviour(obs(0, 'a\n', 'x'), obs(0, 'a\n'))).toBe(false);
+  });
+
+  test('the first differing line is named', () => {
+    expect(firstDifference('a\nb\n', 'a\nb\n')).toBeUndefined();
+    expect(firstDifference('a\nb\n', 'a\nc\n')).toBe('line 2: "b" vs "c"');
+    expect(firstDifference('a\n', 'a\nb\n')).toBe('line 2: "" vs "b"');
+    expect(firstDifference('a', 'a\nb')).toBe('line 2: <end of output> vs "b"');
+    expect(describeDifference(obs(0, 'x'), obs(2, 'x'))).toBe('exit status 0 vs 2');
+    expect(describeDifference(obs(0, 'x', 'e1'), obs(0, 'x', 'e2'))).toBe('stderr line 1: "e1" vs "e2"');
+    expect(describeDifference(obs(0, 'x'), obs(0, 'x'))).toBeUndefined();
+  });
+});
+
+describe('bench options', () => {
+  test('defaults', () => {
+    expect(parseOptions([])).toEqual({ services: 5000, dests: 10, runs: 5, only: [...GROUPS], timeout: 600, warmup: 1, help: false });
+  });
+
+  test('values and --only in the fixed order', () => {
+    const o = parseOptions(['--services', '1000', '--dests=3', '--runs', '2', '--only', 'listing,startup']);
+    expect(o).toMatchObject({ services: 1000, dests: 3, runs: 2, only: ['startup', 'listing'] });
+    expect(parseGroups('memory')).toEqual(['memory']);
+  });
+
+  test('bad input is a one-line error', () => {
+    expect(() => parseOptions(['--runs', '0'])).toThrow(/--runs must be an integer >= 1/);
+    expect(() => parseOptions(['--services', 'many'])).toThrow(/--services/);
+    expect(() => parseOptions(['--only', 'startup,nope'])).toThrow(/unknown benchmark 'nope'/);
+    expect(() => parseOptions(['--bogus'])).toThrow(/Unknown argument/);
+  });
+});
+
+describe('lab script with a command instead of jest', () => {
+  test('runs the command in the repository and no jest', () => {
+    const s = labScript({ mode: 'uml', dir: '/tmp/x', repo: '/work/main', jestArgs: [], command: ['/usr/bin/node', 'dist/bench/run.js', '--runs', '2'] });
+    expect(s).toContain('  /usr/bin/node dist/bench/run.js --runs 2 </dev/null');
+    expect(s).not.toContain('jest');
+    expect(s).toContain('poweroff -f');
+  });
+});
