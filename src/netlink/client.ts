@@ -22,6 +22,13 @@ export interface IpvsClientOptions extends TransportOptions {
   transport?: NetlinkTransport;
   /** Deadline for slow commands: daemon start/stop (stopping a master takes > 2 s), flush. Default 30000. */
   slowTimeoutMs?: number;
+  /**
+   * Least time between starting a sync daemon and stopping it from this client
+   * (default 200 ms). Linux 6.1 never completes DEL_DAEMON for a sync thread
+   * that has not run yet (seen in the lab: no answer within 300 s); a separate
+   * ipvsadm process per command always leaves it that time.
+   */
+  daemonSettleMs?: number;
 }
 
 type Mode = 'do' | 'dump';
@@ -31,10 +38,14 @@ const SLOW_COMMANDS: ReadonlySet<number> = new Set([IPVS_CMD.NEW_DAEMON, IPVS_CM
 export class IpvsClient implements IpvsApi {
   readonly transport: NetlinkTransport;
   private readonly slowTimeoutMs: number;
+  private readonly daemonSettleMs: number;
+  /** When this client last started a daemon of each state (1 master, 2 backup), in ms. */
+  private readonly daemonStartedAt = new Map<number, number>();
 
   constructor(options: IpvsClientOptions = {}) {
     this.transport = options.transport ?? new NetlinkTransport(options);
     this.slowTimeoutMs = options.slowTimeoutMs ?? 30_000;
+    this.daemonSettleMs = options.daemonSettleMs ?? 200;
   }
 
   private toRequest(req: IpvsRequest): Request {
@@ -123,17 +134,44 @@ export class IpvsClient implements IpvsApi {
     return this.transact(requests.dumpDaemons(), 'dump', decodeDaemonReply);
   }
   async startDaemon(daemon: Daemon): Promise<void> {
-    return this.run(requests.newDaemon(daemon));
+    await this.run(requests.newDaemon(daemon));
+    this.daemonStartedAt.set(daemon.state, Date.now());
   }
   async stopDaemon(daemon: Pick<Daemon, 'state'> & Partial<Daemon>): Promise<void> {
+    const startedAt = this.daemonStartedAt.get(daemon.state);
+    const wait = startedAt === undefined ? 0 : startedAt + this.daemonSettleMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     return this.run(requests.delDaemon(daemon));
   }
 
+  /**
+   * Runs of ordinary changes go out as batches; daemon changes go one at a
+   * time through startDaemon/stopDaemon (rare, and they need the settle time).
+   */
   async apply(changes: Change[]): Promise<ChangeResult[]> {
     const results: ChangeResult[] = new Array(changes.length).fill(undefined);
-    const batch: Request[] = [];
-    const slots: number[] = [];
-    changes.forEach((change, i) => {
+    let batch: Request[] = [];
+    let slots: number[] = [];
+    const sendBatch = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const sent = await this.transport.batch(batch);
+      sent.forEach((r, j) => {
+        results[slots[j]] = r;
+      });
+      batch = [];
+      slots = [];
+    };
+    for (let i = 0; i < changes.length; i++) {
+      const change = changes[i];
+      if (change.op === 'startDaemon' || change.op === 'stopDaemon') {
+        await sendBatch();
+        const run = change.op === 'startDaemon' ? this.startDaemon(change.daemon) : this.stopDaemon(change.daemon);
+        results[i] = await run.then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        );
+        continue;
+      }
       try {
         batch.push(this.toRequest(changeRequest(change)));
         slots.push(i);
@@ -141,11 +179,8 @@ export class IpvsClient implements IpvsApi {
         // Unencodable (e.g. a malformed address): fails alone, the rest still go.
         results[i] = error instanceof Error ? error : new Error(String(error));
       }
-    });
-    const sent = await this.transport.batch(batch);
-    sent.forEach((r, j) => {
-      results[slots[j]] = r;
-    });
+    }
+    await sendBatch();
     return results;
   }
 

@@ -141,6 +141,35 @@ describe('commands against the fake table', () => {
     await expect(client.stopDaemon({ state: 1 })).rejects.toMatchObject({ errno: E.ESRCH, op: 'DEL_DAEMON' });
   });
 
+  test('a daemon is not stopped sooner than daemonSettleMs after this client started it', async () => {
+    make({ daemonSettleMs: 120 });
+    const started = Date.now();
+    await client.startDaemon({ state: 2, mcastIfn: 'd0', syncId: 4 });
+    await client.stopDaemon({ state: 2 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+  });
+
+  test('a daemon this client did not start is stopped without waiting', async () => {
+    // With a settle time far beyond jest's 5 s limit, any wait would fail the test.
+    make({ daemonSettleMs: 60_000 });
+    await expect(client.stopDaemon({ state: 1 })).rejects.toMatchObject({ errno: E.ESRCH, op: 'DEL_DAEMON' });
+  });
+
+  test('apply() keeps order around daemon changes and sends the other changes as batches', async () => {
+    make({ daemonSettleMs: 30 });
+    const changes: Change[] = [
+      { op: 'addService', service: svc() },
+      { op: 'addService', service: svc({ port: 81 }) },
+      { op: 'startDaemon', daemon: { state: 2, mcastIfn: 'd0', syncId: 4 } },
+      { op: 'stopDaemon', daemon: { state: 2 } },
+      { op: 'stopDaemon', daemon: { state: 2 } },
+      { op: 'addService', service: svc() },
+    ];
+    const results = await client.apply(changes);
+    expect(results.map((r) => (r === undefined ? 'ok' : (r as KernelError).code))).toEqual(['ok', 'ok', 'ok', 'ok', 'ESRCH', 'EEXIST']);
+    expect(kernel.requests.map((r) => r.cmd)).toEqual([1, 1, 9, 10, 10, 1]);
+  });
+
   test('unknown attributes from a newer kernel survive services() -> editService()', async () => {
     kernel.extraServiceAttrs = [nla(40, [1, 2, 3, 4])];
     make();
