@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 apt=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
 "${apt[@]}" update
-# netbase: /etc/services, which ipvsadm's name output depends on; util-linux: unshare,
-# nsenter, setpriv; python3: the small servers and clients of the traffic scenarios.
-"${apt[@]}" install -y user-mode-linux kmod ipvsadm iproute2 netbase util-linux python3
+# The list is shared with .ci/run. user-mode-linux: a kernel with IPVS; ipvsadm: the
+# real 1.31 for differential tests; netbase: /etc/services; util-linux: unshare,
+# nsenter, setpriv; python3: the servers and clients of the traffic scenarios.
+mapfile -t packages < scripts/lab-packages.txt
+"${apt[@]}" install -y "${packages[@]}"
 
 if [ "${1:-}" = "--system-only" ]; then exit 0; fi
 npm ci

@@ -3,7 +3,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LabRunOutcome, ProcessEnd, readOutcome, tailOf } from './outcome';
+import { LabRunOutcome, readOutcome, tailOf } from './outcome';
+import { superviseGroup } from './supervise';
 import { LAB_FILES, writeLabFiles } from './script';
 import { LogTail } from './tail';
 
@@ -46,47 +47,23 @@ export function startGuest(o: GuestOptions): RunningLab {
 
   const tail = new LogTail(path.join(dir, LAB_FILES.log), o.onLine);
   tail.start();
-  let timedOut = false;
-  const killGroup = () => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
+  const { ended, kill } = superviseGroup(child, o.timeoutMs, (e) => o.onLine(`could not start ${o.umlBinary}: ${e.message}`));
+  const done = ended.then((end): LabRunOutcome => {
+    kill();
+    tail.stop();
+    const durationMs = Date.now() - started;
+    const outcome = readOutcome(dir, o.label, end, durationMs, o.command === undefined);
+    if (outcome.problem !== undefined) {
+      const consoleFile = path.join(dir, LAB_FILES.console);
+      // A panic's reason sits above its stack dump, often beyond the tail.
+      const panic = tailOf(consoleFile, 100000).split('\n').find((l) => /Kernel panic|BUG:|Oops/.test(l));
+      if (panic) outcome.problem += `\n--- guest console: ${panic.trim()}`;
+      const consoleTail = tailOf(consoleFile, 25);
+      if (consoleTail) outcome.problem += `\n--- last lines of the guest console:\n${consoleTail}`;
     }
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup();
-  }, o.timeoutMs);
-
-  const done = new Promise<LabRunOutcome>((resolve) => {
-    let finished = false;
-    const finish = (end: ProcessEnd) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      killGroup();
-      tail.stop();
-      const durationMs = Date.now() - started;
-      const outcome = readOutcome(dir, o.label, timedOut ? { ...end, timedOutAfterMs: o.timeoutMs } : end, durationMs, o.command === undefined);
-      if (outcome.problem !== undefined) {
-        const consoleFile = path.join(dir, LAB_FILES.console);
-        // A panic's reason sits above its stack dump, often beyond the tail.
-        const panic = tailOf(consoleFile, 100000).split('\n').find((l) => /Kernel panic|BUG:|Oops/.test(l));
-        if (panic) outcome.problem += `\n--- guest console: ${panic.trim()}`;
-        const consoleTail = tailOf(consoleFile, 25);
-        if (consoleTail) outcome.problem += `\n--- last lines of the guest console:\n${consoleTail}`;
-      }
-      if (o.keep) outcome.problem = outcome.problem === undefined ? undefined : `${outcome.problem}\n(kept ${dir})`;
-      else fs.rmSync(dir, { recursive: true, force: true });
-      resolve(outcome);
-    };
-    child.once('error', (e) => {
-      o.onLine(`could not start ${o.umlBinary}: ${e.message}`);
-      finish({ code: null, signal: null });
-    });
-    child.once('exit', (code, signal) => finish({ code, signal }));
+    if (o.keep) outcome.problem = outcome.problem === undefined ? undefined : `${outcome.problem}\n(kept ${dir})`;
+    else fs.rmSync(dir, { recursive: true, force: true });
+    return outcome;
   });
-  return { done, kill: killGroup };
+  return { done, kill };
 }

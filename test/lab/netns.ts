@@ -5,7 +5,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { RunningLab } from './guest';
-import { LabRunOutcome, ProcessEnd, readOutcome } from './outcome';
+import { LabRunOutcome, readOutcome } from './outcome';
+import { superviseGroup } from './supervise';
 import { writeLabFiles } from './script';
 
 export interface NetnsOptions {
@@ -25,35 +26,12 @@ export function startNetnsLab(o: NetnsOptions): RunningLab {
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true,
   });
-  let timedOut = false;
-  const killGroup = () => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup();
-  }, o.timeoutMs);
-  const done = new Promise<LabRunOutcome>((resolve) => {
-    let finished = false;
-    const finish = (end: ProcessEnd) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      const outcome = readOutcome(dir, 'netns', timedOut ? { ...end, timedOutAfterMs: o.timeoutMs } : end, Date.now() - started);
-      if (o.keep) outcome.problem = outcome.problem === undefined ? undefined : `${outcome.problem}\n(kept ${dir})`;
-      else fs.rmSync(dir, { recursive: true, force: true });
-      resolve(outcome);
-    };
-    child.once('error', (e) => {
-      process.stderr.write(`could not start unshare: ${e.message}\n`);
-      finish({ code: null, signal: null });
-    });
-    child.once('exit', (code, signal) => finish({ code, signal }));
+  const { ended, kill } = superviseGroup(child, o.timeoutMs, (e) => process.stderr.write(`could not start unshare: ${e.message}\n`));
+  const done = ended.then((end): LabRunOutcome => {
+    const outcome = readOutcome(dir, 'netns', end, Date.now() - started);
+    if (o.keep) outcome.problem = outcome.problem === undefined ? undefined : `${outcome.problem}\n(kept ${dir})`;
+    else fs.rmSync(dir, { recursive: true, force: true });
+    return outcome;
   });
-  return { done, kill: killGroup };
+  return { done, kill };
 }
