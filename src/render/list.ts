@@ -210,14 +210,15 @@ function destinationLine(
   return '  -> ' + name + rest;
 }
 
-/** Every address a listing may print, for one batch of reverse lookups. */
-export function listingEndpoints(table: readonly ServiceWithDestinations[]): Endpoint[] {
-  const endpoints: Endpoint[] = [];
+/**
+ * Every address a listing may print, for one batch of reverse lookups.
+ * Generated on demand: a numeric listing (-n) never asks.
+ */
+export function* listingEndpoints(table: readonly ServiceWithDestinations[]): Generator<Endpoint> {
   for (const { service, destinations } of table) {
-    if (service.fwmark === 0) endpoints.push([service.family, service.address]);
-    for (const d of destinations) endpoints.push([d.family, d.address]);
+    if (service.fwmark === 0) yield [service.family, service.address];
+    for (const d of destinations) yield [d.family, d.address];
   }
-  return endpoints;
 }
 
 /** Service and destination lines only (no banner, no titles), newline-terminated. */
