@@ -41,14 +41,31 @@ export interface TokenizeOptions {
   options?: readonly OptionSpec[];
 }
 
-export function tokenize(argv: readonly string[], settings: TokenizeOptions = {}): TokenizedArgv {
-  const options = settings.options ?? OPTIONS;
-  const byLong = new Map<string, OptionSpec>();
-  const byShort = new Map<string, OptionSpec>();
-  for (const spec of options) {
-    byLong.set(spec.long, spec);
-    for (const letter of spec.short) byShort.set(letter, spec);
+interface OptionLookup {
+  byLong: ReadonlyMap<string, OptionSpec>;
+  byShort: ReadonlyMap<string, OptionSpec>;
+}
+
+// Built once per option table: -R tokenizes every line of its input.
+const lookups = new WeakMap<readonly OptionSpec[], OptionLookup>();
+
+function lookupFor(options: readonly OptionSpec[]): OptionLookup {
+  let lookup = lookups.get(options);
+  if (!lookup) {
+    const byLong = new Map<string, OptionSpec>();
+    const byShort = new Map<string, OptionSpec>();
+    for (const spec of options) {
+      byLong.set(spec.long, spec);
+      for (const letter of spec.short) byShort.set(letter, spec);
+    }
+    lookup = { byLong, byShort };
+    lookups.set(options, lookup);
   }
+  return lookup;
+}
+
+export function tokenize(argv: readonly string[], settings: TokenizeOptions = {}): TokenizedArgv {
+  const { byLong, byShort } = lookupFor(settings.options ?? OPTIONS);
 
   const tokens: Token[] = [];
   const leftovers: string[] = [];

@@ -137,10 +137,15 @@ export class AttributeReader {
   /** The flag bits that were masked off. */
   flags = 0;
 
+  /** Walks `data` from `begin` to `end` (the whole buffer by default), so nested sets need no slices. */
   constructor(
     private readonly data: Buffer,
     private readonly context = 'attributes',
-  ) {}
+    begin = 0,
+    private readonly limit = data.length,
+  ) {
+    this.offset = begin;
+  }
 
   get err(): DecodeError | undefined {
     return this.error;
@@ -151,13 +156,21 @@ export class AttributeReader {
     return this.end - this.start;
   }
 
+  /** Where the current attribute's payload starts and ends in the buffer. */
+  get payloadStart(): number {
+    return this.start;
+  }
+  get payloadEnd(): number {
+    return this.end;
+  }
+
   fail(message: string): void {
     if (!this.error) this.error = new DecodeError(`${this.context}: ${message}`);
   }
 
   next(): boolean {
     if (this.error) return false;
-    const remaining = this.data.length - this.offset;
+    const remaining = this.limit - this.offset;
     if (remaining === 0) return false;
     if (remaining < NLA_HDRLEN) {
       this.fail(`${remaining} trailing bytes, too short for an attribute header`);
@@ -174,11 +187,12 @@ export class AttributeReader {
     this.start = this.offset + NLA_HDRLEN;
     this.end = this.offset + len;
     // The last attribute may omit its padding.
-    this.offset = Math.min(this.offset + align4(len), this.data.length);
+    this.offset = Math.min(this.offset + align4(len), this.limit);
     return true;
   }
 
-  private want(n: number, what: string): boolean {
+  /** Whether the current payload is exactly `n` bytes; else records the failure (a `what` needs n bytes). */
+  sized(n: number, what: string): boolean {
     if (this.error) return false;
     if (this.length !== n) {
       this.fail(`attribute ${this.type}: ${what} needs ${n} bytes, got ${this.length}`);
@@ -192,21 +206,21 @@ export class AttributeReader {
   }
 
   u8(): number {
-    return this.want(1, 'u8') ? this.data.readUInt8(this.start) : 0;
+    return this.sized(1, 'u8') ? this.data.readUInt8(this.start) : 0;
   }
 
   u16(networkOrder = false): number {
-    if (!this.want(2, 'u16')) return 0;
+    if (!this.sized(2, 'u16')) return 0;
     return networkOrder || !HOST_LITTLE_ENDIAN ? this.data.readUInt16BE(this.start) : this.data.readUInt16LE(this.start);
   }
 
   u32(networkOrder = false): number {
-    if (!this.want(4, 'u32')) return 0;
+    if (!this.sized(4, 'u32')) return 0;
     return networkOrder || !HOST_LITTLE_ENDIAN ? this.data.readUInt32BE(this.start) : this.data.readUInt32LE(this.start);
   }
 
   u64(networkOrder = false): bigint {
-    if (!this.want(8, 'u64')) return 0n;
+    if (!this.sized(8, 'u64')) return 0n;
     return networkOrder || !HOST_LITTLE_ENDIAN ? this.data.readBigUInt64BE(this.start) : this.data.readBigUInt64LE(this.start);
   }
 
@@ -219,7 +233,7 @@ export class AttributeReader {
 
   /** A reader over the current attribute's payload, sharing this one's context. */
   nested(context = `${this.context}/${this.type}`): AttributeReader {
-    return new AttributeReader(this.bytes(), context);
+    return new AttributeReader(this.data, context, this.start, this.end);
   }
 
   raw(): RawAttribute {

@@ -103,7 +103,9 @@ export const IPVS_CMD = {
 } as const;
 export type IpvsCommandName = keyof typeof IPVS_CMD;
 
+const IPVS_CMD_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(IPVS_CMD).map(([name, value]) => [value, name]));
+
+/** The kernel's name of a command (every request is labelled with it, for errors). */
 export function ipvsCommandName(cmd: number): string {
-  for (const [name, value] of Object.entries(IPVS_CMD)) if (value === cmd) return name;
-  return `CMD_${cmd}`;
+  return IPVS_CMD_NAMES.get(cmd) ?? `CMD_${cmd}`;
 }

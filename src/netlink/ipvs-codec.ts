@@ -25,6 +25,7 @@ import {
   EncodeEntries,
   EncodeValue,
   INFO_SET,
+  NestedSet,
   SERVICE_SET,
   decodeSet,
 } from './schema';
@@ -115,13 +116,42 @@ function statsFrom(d: Decoded): Stats {
   return s;
 }
 
+/** Where a decoded object keeps its stats block until (and after) `stats` is first read. */
+const STATS_SOURCE = Symbol('stats source');
+
+interface StatsHolder {
+  [STATS_SOURCE]?: NestedSet | Stats;
+}
+
+/**
+ * `stats` of a decoded service or destination: an ordinary enumerable
+ * property to callers, whose ten bigints are made only when first read, since
+ * most listings never show them. One shared accessor, so every decoded object
+ * keeps the same shape.
+ */
+const LAZY_STATS: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: StatsHolder): Stats | undefined {
+    const source = this[STATS_SOURCE];
+    if (!(source instanceof NestedSet)) return source;
+    const stats = statsFrom(source.decode());
+    this[STATS_SOURCE] = stats;
+    return stats;
+  },
+  set(this: StatsHolder, value: Stats | undefined) {
+    this[STATS_SOURCE] = value;
+  },
+};
+
 /** stats-widths: STATS64 when present, else STATS; absent means no stats. */
-function decodeStats(d: Decoded): { stats?: Stats; statsWidth?: 32 | 64 } {
-  const s64 = d.nest('STATS64');
-  if (s64) return { stats: statsFrom(s64), statsWidth: 64 };
-  const s32 = d.nest('STATS');
-  if (s32) return { stats: statsFrom(s32), statsWidth: 32 };
-  return {};
+function attachStats(target: Service | Destination, d: Decoded): void {
+  const wide = d.nestLater('STATS64');
+  const source = wide ?? d.nestLater('STATS');
+  if (!source) return;
+  target.statsWidth = wide ? 64 : 32;
+  Object.defineProperty(target, STATS_SOURCE, { value: source, writable: true, enumerable: false, configurable: true });
+  Object.defineProperty(target, 'stats', LAZY_STATS);
 }
 
 /** Stats block for replies (the fake kernel and tests use it); `width` picks STATS or STATS64. */
@@ -199,8 +229,8 @@ export function decodeService(d: Decoded): Service {
     flags: flagsRaw.readUInt32LE(0),
     timeout: d.need('TIMEOUT', d.num),
     netmask: netmaskFromWire(family, d.need('NETMASK', d.num)),
-    ...decodeStats(d),
   };
+  attachStats(svc, d);
   if (d.unknown.length) svc.unknown = d.unknown;
   return svc;
 }
@@ -254,8 +284,8 @@ export function decodeDestination(d: Decoded, serviceFamily: number): Destinatio
     activeConns: d.need('ACTIVE_CONNS', d.num),
     inactiveConns: d.need('INACT_CONNS', d.num),
     persistentConns: d.need('PERSIST_CONNS', d.num),
-    ...decodeStats(d),
   };
+  attachStats(dest, d);
   if (d.unknown.length) dest.unknown = d.unknown;
   return dest;
 }

@@ -120,7 +120,8 @@ export function splitDatagram(datagram: Buffer): SplitResult {
         error: new DecodeError(`datagram: message of length ${h.length} at offset ${at}, ${remaining} bytes remain`),
       };
     }
-    messages.push({ ...h, payload: datagram.subarray(at + NLMSG_HDRLEN, at + h.length) });
+    const { length, type, flags, seq, pid } = h;
+    messages.push({ length, type, flags, seq, pid, payload: datagram.subarray(at + NLMSG_HDRLEN, at + length) });
     at += Math.min(align4(h.length), remaining);
   }
   return { messages };

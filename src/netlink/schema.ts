@@ -4,7 +4,7 @@
  * decoder below are driven only by these tables; ipvs-codec.ts maps domain
  * objects to and from the decoded values.
  */
-import { AttributeReader, AttributeWriter } from './attributes';
+import { AttributeReader, AttributeWriter, HOST_LITTLE_ENDIAN } from './attributes';
 import { DecodeError } from './errors';
 import type { RawAttribute } from './types';
 
@@ -33,6 +33,8 @@ export interface AttributeSet<N extends string = string> {
   specs: readonly AttributeSpec<N>[];
   byId: ReadonlyMap<number, AttributeSpec<N>>;
   byName: ReadonlyMap<N, AttributeSpec<N>>;
+  /** The highest id in the set. */
+  maxId: number;
 }
 
 type SpecInput<N extends string> = Omit<AttributeSpec<N>, 'byteOrder' | 'constant'> & { byteOrder?: 'host' | 'network' };
@@ -44,6 +46,7 @@ function defineSet<N extends string>(name: string, prefix: string, specs: SpecIn
     specs: full,
     byId: new Map(full.map((s) => [s.id, s])),
     byName: new Map(full.map((s) => [s.name, s])),
+    maxId: Math.max(0, ...full.map((s) => s.id)),
   };
 }
 
@@ -147,39 +150,81 @@ export const CTRL_SET = defineSet('CTRL', 'CTRL_ATTR_', [
   { name: 'MAXATTR', id: 5, type: 'u32' },
 ]);
 
-export type AttrValue = number | bigint | string | Buffer | Decoded;
-
-/** The attributes of one set as decoded, by name; unknown ids kept verbatim in order. */
+/**
+ * The attributes of one set, checked against the table when decoded and read
+ * on demand: the decoder only records where each known attribute lies, so a
+ * reply costs no Map, no copies and no number it is never asked for (listings
+ * never read the ten 64-bit counters of every service and destination).
+ * Binary values, nested sets and unknown attributes are views into the
+ * decoded buffer: whoever decodes hands the buffer over (the transport gets a
+ * fresh one per datagram). Unknown ids are kept verbatim, in order.
+ */
 export class Decoded<N extends string = string> {
-  readonly values = new Map<N, AttrValue>();
   readonly unknown: RawAttribute[] = [];
-  constructor(readonly set: AttributeSet<N>) {}
+  /** Payload bounds in `data` by attribute id; later duplicates win, as in nla_parse. */
+  private readonly starts: number[];
+  private readonly ends: number[];
 
-  has(name: N): boolean {
-    return this.values.has(name);
+  constructor(
+    readonly set: AttributeSet<N>,
+    private readonly data: Buffer,
+    private readonly context: string,
+  ) {
+    this.starts = new Array<number>(set.maxId + 1);
+    this.ends = new Array<number>(set.maxId + 1);
   }
 
-  private get(name: N, kind: string, ok: (v: AttrValue) => boolean): AttrValue | undefined {
-    const v = this.values.get(name);
-    if (v !== undefined && !ok(v)) throw new DecodeError(`${this.set.name}: ${name} is not ${kind}`);
-    return v;
+  /** @internal decodeSet records each known attribute here. */
+  found(id: number, start: number, end: number): void {
+    this.starts[id] = start;
+    this.ends[id] = end;
+  }
+
+  has(name: N): boolean {
+    const spec = this.set.byName.get(name);
+    return spec !== undefined && this.starts[spec.id] !== undefined;
+  }
+
+  /** The spec of a present attribute of one of `types`, undefined when absent. */
+  private present(name: N, kind: string, types: readonly WireType[]): AttributeSpec<N> | undefined {
+    const spec = this.set.byName.get(name);
+    if (spec === undefined || this.starts[spec.id] === undefined) return undefined;
+    if (!types.includes(spec.type)) throw new DecodeError(`${this.set.name}: ${name} is not ${kind}`);
+    return spec;
   }
 
   num(name: N): number | undefined {
-    return this.get(name, 'a number', (v) => typeof v === 'number') as number | undefined;
+    const spec = this.present(name, 'a number', NUMBER_TYPES);
+    return spec && readNumber(this.data, this.starts[spec.id], spec);
   }
   big(name: N): bigint | undefined {
-    const v = this.values.get(name);
-    return typeof v === 'number' ? BigInt(v) : (this.get(name, 'a u64', (x) => typeof x === 'bigint') as bigint | undefined);
+    const spec = this.present(name, 'a u64', BIG_TYPES);
+    if (!spec) return undefined;
+    const at = this.starts[spec.id];
+    if (spec.type !== 'u64') return BigInt(readNumber(this.data, at, spec));
+    return spec.byteOrder === 'network' || !HOST_LITTLE_ENDIAN ? this.data.readBigUInt64BE(at) : this.data.readBigUInt64LE(at);
   }
   str(name: N): string | undefined {
-    return this.get(name, 'a string', (v) => typeof v === 'string') as string | undefined;
+    const spec = this.present(name, 'a string', STRING_TYPES);
+    if (!spec) return undefined;
+    // Text up to the first NUL (the NUL itself is optional, as in nla_strscpy).
+    const start = this.starts[spec.id];
+    const end = this.ends[spec.id];
+    let stop = start;
+    while (stop < end && this.data[stop] !== 0) stop++;
+    return this.data.toString('utf8', start, stop);
   }
   bin(name: N): Buffer | undefined {
-    return this.get(name, 'binary', (v) => Buffer.isBuffer(v)) as Buffer | undefined;
+    const spec = this.present(name, 'binary', BINARY_TYPES);
+    return spec && this.data.subarray(this.starts[spec.id], this.ends[spec.id]);
   }
   nest(name: N): Decoded | undefined {
-    return this.get(name, 'nested', (v) => v instanceof Decoded) as Decoded | undefined;
+    return this.nestLater(name)?.decode();
+  }
+  /** A nested set, already checked, to decode when (and if) it is needed. */
+  nestLater(name: N): NestedSet | undefined {
+    const spec = this.present(name, 'nested', NESTED_TYPES);
+    return spec && new NestedSet(spec.nested!, this.data, this.starts[spec.id], this.ends[spec.id], `${this.context}/${spec.name}`);
   }
 
   /** The value, or a DecodeError naming the kernel constant that is missing. */
@@ -192,50 +237,106 @@ export class Decoded<N extends string = string> {
   }
 }
 
-/** Decodes `data` against `set`. Throws DecodeError only. Later duplicates win, as in nla_parse. */
+const NUMBER_TYPES: readonly WireType[] = ['u8', 'u16', 'u32'];
+const BIG_TYPES: readonly WireType[] = ['u8', 'u16', 'u32', 'u64'];
+const STRING_TYPES: readonly WireType[] = ['string'];
+const BINARY_TYPES: readonly WireType[] = ['binary'];
+const NESTED_TYPES: readonly WireType[] = ['nested'];
+
+/** A u8/u16/u32 payload whose length decodeSet has checked. */
+function readNumber(data: Buffer, at: number, spec: AttributeSpec): number {
+  const big = spec.byteOrder === 'network' || !HOST_LITTLE_ENDIAN;
+  switch (spec.type) {
+    case 'u8':
+      return data[at];
+    case 'u16':
+      return big ? data.readUInt16BE(at) : data.readUInt16LE(at);
+    default:
+      return big ? data.readUInt32BE(at) : data.readUInt32LE(at);
+  }
+}
+
+/** A nested attribute set that decodeSet has checked, not yet decoded. */
+export class NestedSet {
+  constructor(
+    readonly set: AttributeSet,
+    private readonly data: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly context: string,
+  ) {}
+
+  decode(): Decoded {
+    const out = new Decoded(this.set, this.data, this.context);
+    locate(this.set, this.data, this.start, this.end, this.context, out);
+    return out;
+  }
+}
+
+/** Payload bytes of an integer type, 0 for the others. */
+function integerSize(type: WireType): number {
+  switch (type) {
+    case 'u8':
+      return 1;
+    case 'u16':
+      return 2;
+    case 'u32':
+      return 4;
+    case 'u64':
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Decodes `data` against `set`. Throws DecodeError only, and only here: every
+ * attribute, nested sets included, is checked against the table now, so
+ * reading a value later never fails.
+ */
 export function decodeSet<N extends string>(set: AttributeSet<N>, data: Buffer, context: string = set.name): Decoded<N> {
-  const out = new Decoded(set);
-  const r = new AttributeReader(data, context);
+  const out = new Decoded(set, data, context);
+  check(set, data, 0, data.length, context, out);
+  return out;
+}
+
+/** Checks the attributes in data[begin, end) against `set`, telling `out` (if any) where they are. */
+function check(set: AttributeSet, data: Buffer, begin: number, end: number, context: string, out?: Decoded): void {
+  const r = new AttributeReader(data, context, begin, end);
   while (r.next()) {
     const spec = set.byId.get(r.type);
     if (!spec) {
-      out.unknown.push(r.raw());
+      out?.unknown.push({ type: r.type, flags: r.flags, data: r.bytes() });
       continue;
     }
     if (spec.padding) continue;
-    const network = spec.byteOrder === 'network';
-    switch (spec.type) {
-      case 'u8':
-        out.values.set(spec.name, r.u8());
+    const integerLength = integerSize(spec.type);
+    if (integerLength !== 0) {
+      if (!r.sized(integerLength, spec.type)) break;
+    } else if (spec.type === 'binary') {
+      if (spec.length !== undefined && r.length !== spec.length) {
+        r.fail(`${spec.constant} needs ${spec.length} bytes, got ${r.length}`);
         break;
-      case 'u16':
-        out.values.set(spec.name, r.u16(network));
+      } else if (spec.maxLength !== undefined && r.length > spec.maxLength) {
+        r.fail(`${spec.constant} allows at most ${spec.maxLength} bytes, got ${r.length}`);
         break;
-      case 'u32':
-        out.values.set(spec.name, r.u32(network));
-        break;
-      case 'u64':
-        out.values.set(spec.name, r.u64(network));
-        break;
-      case 'string':
-        out.values.set(spec.name, r.string());
-        break;
-      case 'binary':
-        if (spec.length !== undefined && r.length !== spec.length) {
-          r.fail(`${spec.constant} needs ${spec.length} bytes, got ${r.length}`);
-        } else if (spec.maxLength !== undefined && r.length > spec.maxLength) {
-          r.fail(`${spec.constant} allows at most ${spec.maxLength} bytes, got ${r.length}`);
-        } else {
-          out.values.set(spec.name, Buffer.from(r.bytes()));
-        }
-        break;
-      case 'nested':
-        out.values.set(spec.name, decodeSet(spec.nested!, r.bytes(), `${context}/${spec.name}`));
-        break;
+      }
+    } else if (spec.type === 'nested') {
+      check(spec.nested!, data, r.payloadStart, r.payloadEnd, `${context}/${spec.name}`);
     }
+    out?.found(spec.id, r.payloadStart, r.payloadEnd);
   }
   r.check();
-  return out;
+}
+
+/** The recording half of check(), for a nested set that check() has already passed. */
+function locate(set: AttributeSet, data: Buffer, begin: number, end: number, context: string, out: Decoded): void {
+  const r = new AttributeReader(data, context, begin, end);
+  while (r.next()) {
+    const spec = set.byId.get(r.type);
+    if (!spec) out.unknown.push({ type: r.type, flags: r.flags, data: r.bytes() });
+    else if (!spec.padding) out.found(spec.id, r.payloadStart, r.payloadEnd);
+  }
 }
 
 /** What the encoder accepts for one attribute; nested sets take a list of entries. */

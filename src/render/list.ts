@@ -155,12 +155,12 @@ function rateNumbers(stats: Stats, exact: boolean): string {
 
 function serviceLine(service: Service, format: ListFormat, exact: boolean, namer: AddrPortNamer): string {
   const id = serviceIdentifier(service, namer);
-  const stats = service.stats ?? ZERO_STATS;
+  // Only these two formats read the counters (decoding them is not free).
   switch (format) {
     case 'stats':
-      return left(id, SERVICE_ID_MAX_LENGTH) + statsNumbers(stats, exact);
+      return left(id, SERVICE_ID_MAX_LENGTH) + statsNumbers(service.stats ?? ZERO_STATS, exact);
     case 'rate':
-      return left(id, SERVICE_ID_MAX_LENGTH) + rateNumbers(stats, exact);
+      return left(id, SERVICE_ID_MAX_LENGTH) + rateNumbers(service.stats ?? ZERO_STATS, exact);
     default:
       return id + serviceDetails(service);
   }
@@ -174,7 +174,6 @@ function destinationLine(
   namer: AddrPortNamer,
 ): string {
   const name = left(destinationName(service, d, namer), DESTINATION_NAME_MAX_LENGTH);
-  const stats = d.stats ?? ZERO_STATS;
   let rest: string;
   switch (format) {
     case 'plain':
@@ -194,9 +193,10 @@ function destinationLine(
         ` ${left(u32(d.activeConns), 10)} ${left(u32(d.inactiveConns), 10)}`;
       break;
     case 'stats':
-      rest = statsNumbers(stats, exact);
+      rest = statsNumbers(d.stats ?? ZERO_STATS, exact);
       break;
-    case 'rate':
+    case 'rate': {
+      const stats = d.stats ?? ZERO_STATS;
       // ipvsadm prints these three with %8u, so they are never abbreviated.
       rest =
         formatExactRate(stats.cps) +
@@ -205,18 +205,20 @@ function destinationLine(
         formatLargeNumber(stats.inbps, exact) +
         formatLargeNumber(stats.outbps, exact);
       break;
+    }
   }
   return '  -> ' + name + rest;
 }
 
-/** Every address a listing may print, for one batch of reverse lookups. */
-export function listingEndpoints(table: readonly ServiceWithDestinations[]): Endpoint[] {
-  const endpoints: Endpoint[] = [];
+/**
+ * Every address a listing may print, for one batch of reverse lookups.
+ * Generated on demand: a numeric listing (-n) never asks.
+ */
+export function* listingEndpoints(table: readonly ServiceWithDestinations[]): Generator<Endpoint> {
   for (const { service, destinations } of table) {
-    if (service.fwmark === 0) endpoints.push([service.family, service.address]);
-    for (const d of destinations) endpoints.push([d.family, d.address]);
+    if (service.fwmark === 0) yield [service.family, service.address];
+    for (const d of destinations) yield [d.family, d.address];
   }
-  return endpoints;
 }
 
 /** Service and destination lines only (no banner, no titles), newline-terminated. */

@@ -368,6 +368,27 @@ describe('batching (apply)', () => {
     expect(results.slice(4)).toEqual([undefined, undefined]);
   });
 
+  test('the batch deadline still fires, and not before timeoutMs of silence', async () => {
+    make({ timeoutMs: 80 });
+    await client.info();
+    kernel.react(() => true, { silence: true }, 2);
+    const started = Date.now();
+    const results = await client.apply(changes(1));
+    const elapsed = Date.now() - started;
+    expect(results.every((r) => r instanceof TimeoutError)).toBe(true);
+    expect(elapsed).toBeGreaterThanOrEqual(80 - 5); // timers may fire a little early
+    expect(elapsed).toBeLessThan(2000);
+  });
+
+  test('the batch deadline is for silence, not for the whole batch: a slow but steady batch completes', async () => {
+    make({ timeoutMs: 100, maxInFlight: 1 });
+    await client.info();
+    // Six acks, each 40 ms late, one at a time: 240 ms in all, never 100 ms of silence.
+    kernel.react(() => true, { delayMs: 40 }, 6);
+    const results = await client.apply(changes(3));
+    expect(results).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
   test('an empty batch sends nothing', async () => {
     make();
     expect(await client.apply([])).toEqual([]);

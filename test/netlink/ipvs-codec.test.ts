@@ -12,7 +12,7 @@ import {
   serviceReplyEntries,
 } from '../../src/netlink/ipvs-codec';
 import { decodeDone, decodeError, splitDatagram } from '../../src/netlink/message';
-import { COMMAND_SET, encodeAttributes } from '../../src/netlink/schema';
+import { COMMAND_SET, decodeSet, encodeAttributes } from '../../src/netlink/schema';
 import type { Daemon, Destination, RawAttribute, Service, Stats } from '../../src/netlink/types';
 import { stats32, stats64 } from './fake-kernel';
 import { attrMap, be16, buf, Bytes, cstr, hex, knest, le16, le32, le64, nla } from './naive';
@@ -452,5 +452,64 @@ describe('decoder fuzz: only DecodeError ever escapes', () => {
         }
       });
     }
+  });
+});
+
+// ------------------------------------------------------------ lazy stats
+
+describe('stats are decoded on first read, and read like a plain property', () => {
+  const STATS_KEYS = ['conns', 'inpkts', 'outpkts', 'inbytes', 'outbytes', 'cps', 'inpps', 'outpps', 'inbps', 'outbps'] as const;
+  const wideOnly = (width: 32 | 64): Stats => {
+    const s = randomStats(width);
+    // stats32() takes numbers: keep its 64-bit byte counters exact.
+    if (width === 32) for (const k of STATS_KEYS) s[k] = BigInt.asUintN(k === 'inbytes' || k === 'outbytes' ? 52 : 32, s[k]);
+    return s;
+  };
+  // The naive encoder (fake-kernel helpers), not ours: STATS then, if asked, STATS64, as the kernel sends them.
+  const naiveStats = (s32: Stats, s64?: Stats): Bytes[] => {
+    const out = [stats32(STATS_KEYS.map((k) => Number(s32[k])))];
+    if (s64) out.push(stats64(STATS_KEYS.map((k) => s64[k])));
+    return out;
+  };
+
+  test('equals an eager decode of the same bytes, for services and destinations (400 random blocks)', () => {
+    for (let i = 0; i < 400; i++) {
+      const s32 = wideOnly(32);
+      const s64 = r.int(3) === 0 ? undefined : wideOnly(64);
+      const blocks = naiveStats(s32, s64);
+      const svc = decodeServiceReply(serviceReply(...minimalService, ...blocks));
+      const dest = decodeDestinationReply(buf(knest(2, ...minimalDest, ...blocks)), 2);
+      // Eager reference: the generic decoder, field by field.
+      const nested = decodeSet(COMMAND_SET, buf(knest(2, ...minimalDest, ...blocks)))
+        .nest('DEST')!
+        .nest(s64 ? 'STATS64' : 'STATS')!;
+      const eager = Object.fromEntries(STATS_KEYS.map((k) => [k, nested.big(k.toUpperCase())]));
+      expect(eager).toEqual(s64 ?? s32);
+      for (const o of [svc, dest]) {
+        expect(o.statsWidth).toBe(s64 ? 64 : 32);
+        expect(o.stats).toEqual(eager);
+      }
+    }
+  });
+
+  test('is an own enumerable property: keys, spread, identity on re-read, assignment', () => {
+    const svc = decodeServiceReply(serviceReply(...minimalService, ...naiveStats(wideOnly(32), wideOnly(64))));
+    expect(Object.keys(svc)).toContain('stats');
+    expect(Object.getOwnPropertySymbols(svc).filter((k) => Object.prototype.propertyIsEnumerable.call(svc, k))).toEqual([]);
+    const first = svc.stats;
+    expect(svc.stats).toBe(first);
+    const copy = { ...svc };
+    expect(Object.getOwnPropertyDescriptor(copy, 'stats')).toMatchObject({ value: first, enumerable: true });
+    svc.stats = undefined;
+    expect(svc.stats).toBeUndefined();
+    const replacement = wideOnly(64);
+    svc.stats = replacement;
+    expect(svc.stats).toBe(replacement);
+  });
+
+  test('no stats block, no stats property', () => {
+    const svc = decodeServiceReply(serviceReply(...minimalService));
+    expect('stats' in svc).toBe(false);
+    expect(svc.statsWidth).toBeUndefined();
   });
 });
