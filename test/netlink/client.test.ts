@@ -1,37 +1,10 @@
 import type { Change } from '../../src/netlink/api';
 import { IpvsClient, openIpvs } from '../../src/netlink/client';
 import { DecodeError, FamilyNotFoundError, KernelError, TimeoutError, TransportError } from '../../src/netlink/errors';
-import type { Destination, Service } from '../../src/netlink/types';
 import { E, FakeKernel } from './fake-kernel';
 import { buf, genlmsg, le32, nla, nlmsg } from './naive';
+import { dest, key1, svc } from '../support/builders';
 
-const svc = (over: Partial<Service> = {}): Service => ({
-  family: 2,
-  protocol: 6,
-  address: '10.0.0.1',
-  port: 80,
-  fwmark: 0,
-  scheduler: 'wlc',
-  peName: '',
-  flags: 0,
-  timeout: 0,
-  netmask: 0xffffffff,
-  ...over,
-});
-const dest = (over: Partial<Destination> = {}): Destination => ({
-  family: 2,
-  address: '10.0.0.11',
-  port: 8080,
-  fwdMethod: 0,
-  weight: 1,
-  upperThreshold: 0,
-  lowerThreshold: 0,
-  tunnelType: 0,
-  tunnelPort: 0,
-  tunnelFlags: 0,
-  ...over,
-});
-const key1 = { family: 2, protocol: 6, address: '10.0.0.1', port: 80 };
 
 let kernel: FakeKernel;
 let client: IpvsClient;

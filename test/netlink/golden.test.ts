@@ -13,9 +13,9 @@ import {
   IpvsRequest,
   requests,
 } from '../../src/netlink/ipvs-codec';
-import type { Destination, Service } from '../../src/netlink/types';
 import { stats32, stats64 } from './fake-kernel';
 import { be16, buf, Bytes, cstr, genlmsg, hex, knest, le16, le32, nest, nla } from './naive';
+import { dest, key1, svc } from '../support/builders';
 
 const IPVS = 0x1c;
 const REQ_ACK = 0x05;
@@ -28,33 +28,6 @@ function wire(req: IpvsRequest, flags = REQ_ACK, seq = 1): Buffer {
 const v4 = (a: string): Bytes => [...a.split('.').map(Number), ...new Array(12).fill(0)];
 const flagsAttr = (f: number): Bytes => nla(7, [...le32(f), ...le32(0xffffffff)]);
 
-const svc = (over: Partial<Service>): Service => ({
-  family: 2,
-  protocol: 6,
-  address: '10.0.0.1',
-  port: 80,
-  fwmark: 0,
-  scheduler: 'wlc',
-  peName: '',
-  flags: 0,
-  timeout: 0,
-  netmask: 0xffffffff,
-  ...over,
-});
-const dest = (over: Partial<Destination>): Destination => ({
-  family: 2,
-  address: '10.0.0.11',
-  port: 8080,
-  fwdMethod: 0,
-  weight: 1,
-  upperThreshold: 0,
-  lowerThreshold: 0,
-  tunnelType: 0,
-  tunnelPort: 0,
-  tunnelFlags: 0,
-  ...over,
-});
-const key1 = { family: 2, protocol: 6, address: '10.0.0.1', port: 80 };
 const identity1: Bytes[] = [nla(1, le16(2)), nla(2, le16(6)), nla(3, v4('10.0.0.1')), nla(4, be16(80))];
 
 describe('requests as ipvsadm sends them (sheet 13.19)', () => {

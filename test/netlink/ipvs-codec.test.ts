@@ -17,6 +17,7 @@ import type { Daemon, Destination, RawAttribute, Service, Stats } from '../../sr
 import { stats32, stats64 } from './fake-kernel';
 import { attrMap, be16, buf, Bytes, cstr, hex, knest, le16, le32, le64, nla } from './naive';
 import { prng } from './prng';
+import { dest, key1, svc } from '../support/builders';
 
 const top = (name: 'SERVICE' | 'DEST' | 'DAEMON', entries: ReturnType<typeof serviceReplyEntries>): Buffer =>
   encodeAttributes(COMMAND_SET, { entries: [[name, entries]] });
@@ -25,31 +26,8 @@ const top = (name: 'SERVICE' | 'DEST' | 'DAEMON', entries: ReturnType<typeof ser
 const svcBlock = (attributes: Buffer): Map<number, Buffer> => attrMap(attrMap(attributes).get(1)!);
 const destBlock = (attributes: Buffer): Map<number, Buffer> => attrMap(attrMap(attributes).get(2)!);
 
-const baseService: Service = {
-  family: 2,
-  protocol: 6,
-  address: '10.0.0.1',
-  port: 80,
-  fwmark: 0,
-  scheduler: 'wlc',
-  peName: '',
-  flags: 0,
-  timeout: 0,
-  netmask: 0xffffffff,
-};
-const baseDest: Destination = {
-  family: 2,
-  address: '10.0.0.11',
-  port: 8080,
-  fwdMethod: 0,
-  weight: 1,
-  upperThreshold: 0,
-  lowerThreshold: 0,
-  tunnelType: 0,
-  tunnelPort: 0,
-  tunnelFlags: 0,
-};
-const key1 = { family: 2, protocol: 6, address: '10.0.0.1', port: 80 };
+const baseService = svc();
+const baseDest = dest();
 
 function serviceReply(...inner: Bytes[]): Buffer {
   return buf(knest(1, ...inner));
