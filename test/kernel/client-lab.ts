@@ -5,6 +5,7 @@
  */
 import { IpvsClient, openIpvs } from '../../src/netlink/client';
 import type { Destination, Service } from '../../src/netlink/types';
+import { dest, svc } from '../support/builders';
 
 export function requireLab(): void {
   const lab = process.env.IPVS_LAB;
@@ -26,37 +27,12 @@ export const TCP = 6;
 export const UDP = 17;
 export const SCTP = 132;
 
+/** A TCP service on 10.1.0.1:80, apart from the destinations' 10.0.0.x addresses. */
 export function service(over: Partial<Service>): Service {
-  return {
-    family: 2,
-    protocol: TCP,
-    address: '10.1.0.1',
-    port: 80,
-    fwmark: 0,
-    scheduler: 'wlc',
-    peName: '',
-    flags: 0,
-    timeout: 0,
-    netmask: 0xffffffff,
-    ...over,
-  };
+  return svc({ address: '10.1.0.1', ...over });
 }
 
-export function destination(over: Partial<Destination>): Destination {
-  return {
-    family: 2,
-    address: '10.0.0.11',
-    port: 8080,
-    fwdMethod: 0,
-    weight: 1,
-    upperThreshold: 0,
-    lowerThreshold: 0,
-    tunnelType: 0,
-    tunnelPort: 0,
-    tunnelFlags: 0,
-    ...over,
-  };
-}
+export const destination = (over: Partial<Destination>): Destination => dest(over);
 
 /** What the kernel sends back for a service we created: the same, hashed, with 64-bit stats. */
 export function asReturned(s: Service): Service {
