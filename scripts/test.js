@@ -92,6 +92,13 @@ async function main() {
     const s = out.summary;
     const counts = s ? `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped` : 'no results';
     console.log(`kernel lab ${out.label}: ${counts} in ${(out.durationMs / 1000).toFixed(1)} s`);
+    if (out.xstate) console.log(`  ${lab.describeXstateReport(out.xstate)}`);
+  }
+  if (report.selfTest) {
+    const t = report.selfTest.outcome;
+    const verdict = report.selfTest.problem ? 'FAILED' : 'passed';
+    console.log(`kernel lab fpu self-test: ${verdict} in ${(t.durationMs / 1000).toFixed(1)} s`);
+    if (t.xstate) console.log(`  ${lab.describeXstateReport(t.xstate)}`);
   }
   for (const t of report.summary.failedTests.slice(0, 50)) console.log(`  failed: ${t}`);
   if (report.summary.failedTests.length > 50) console.log(`  ... and ${report.summary.failedTests.length - 50} more`);

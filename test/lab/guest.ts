@@ -3,10 +3,14 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LabRunOutcome, readOutcome, tailOf } from './outcome';
+import { LabRunOutcome, readIfExists, readOutcome, tailOf } from './outcome';
 import { superviseGroup } from './supervise';
 import { LAB_FILES, writeLabFiles } from './script';
 import { LogTail } from './tail';
+import {
+  XstateMode, diagnoseGuestDeath, hostCpuFlags, parseXstateReport, preloadEnvironment, xstateMode,
+  xstatePreload,
+} from './xstate';
 
 export interface GuestOptions {
   label: string;
@@ -20,6 +24,8 @@ export interface GuestOptions {
   memory: string;
   /** Keep the private directory for post-mortem instead of deleting it. */
   keep: boolean;
+  /** How the xstate preload acts; default: IPVS_LAB_XSTATE of our environment, else auto. */
+  xstate?: XstateMode;
   /** Receives each line the guest's test run prints, as it happens. */
   onLine(line: string): void;
 }
@@ -40,9 +46,15 @@ export function startGuest(o: GuestOptions): RunningLab {
     'con=null', 'con0=fd:0,fd:1',
   ];
   const consoleFd = fs.openSync(path.join(dir, LAB_FILES.console), 'w');
+  const preload = xstatePreload(o.repo);
+  const reportFile = path.join(dir, LAB_FILES.xstate);
+  if ('error' in preload) o.onLine(`lab: starting ${o.label} without the xstate preload: ${preload.error}`);
+  const env = 'library' in preload
+    ? preloadEnvironment(preload.library, o.xstate ?? xstateMode(process.env), reportFile, process.env)
+    : process.env;
   const started = Date.now();
   // Own process group, so a kill also reaches the guest's helper processes.
-  const child = spawn(o.umlBinary, args, { stdio: ['ignore', consoleFd, consoleFd], detached: true });
+  const child = spawn(o.umlBinary, args, { stdio: ['ignore', consoleFd, consoleFd], detached: true, env });
   fs.closeSync(consoleFd);
 
   const tail = new LogTail(path.join(dir, LAB_FILES.log), o.onLine);
@@ -53,10 +65,19 @@ export function startGuest(o: GuestOptions): RunningLab {
     tail.stop();
     const durationMs = Date.now() - started;
     const outcome = readOutcome(dir, o.label, end, durationMs, o.command === undefined);
+    const report = parseXstateReport(readIfExists(reportFile) ?? '');
+    if (report) outcome.xstate = report;
     if (outcome.problem !== undefined) {
       const consoleFile = path.join(dir, LAB_FILES.console);
+      const consoleText = readIfExists(consoleFile) ?? '';
+      if ((outcome.summary?.executed ?? 0) === 0) {
+        const recognised = diagnoseGuestDeath({
+          console: consoleText, report, cpuFlags: hostCpuFlags(), preloadError: 'error' in preload ? preload.error : undefined,
+        });
+        if (recognised) outcome.problem += `\n${recognised}`;
+      }
       // A panic's reason sits above its stack dump, often beyond the tail.
-      const panic = tailOf(consoleFile, 100000).split('\n').find((l) => /Kernel panic|BUG:|Oops/.test(l));
+      const panic = consoleText.split('\n').find((l) => /Kernel panic|BUG:|Oops/.test(l));
       if (panic) outcome.problem += `\n--- guest console: ${panic.trim()}`;
       const consoleTail = tailOf(consoleFile, 25);
       if (consoleTail) outcome.problem += `\n--- last lines of the guest console:\n${consoleTail}`;

@@ -10,6 +10,10 @@ import { RunningLab, startGuest } from './guest';
 import { startNetnsLab } from './netns';
 import { LabRunOutcome } from './outcome';
 import { EMPTY_SUMMARY, JestSummary, addSummaries } from './results';
+import { FPU_SELF_TEST, fpuWorkload } from './fpu-check';
+import { xstateMode } from './xstate';
+
+export { describeXstateReport } from './xstate';
 
 /** Suites that split their own work by IPVS_LAB_SHARD; every guest runs them. */
 export const SELF_SHARDING_SUITES = ['differential.test.js'];
@@ -37,6 +41,8 @@ export interface KernelLabReport {
   outcomes: LabRunOutcome[];
   summary: JestSummary;
   version?: string;
+  /** The FPU self-test guest (UML only), reported apart from the jest shards; `problem` when it failed. */
+  selfTest?: { outcome: LabRunOutcome; problem?: string };
   /** Reasons the kernel suite does not count as passed. */
   problems: string[];
   finalLine: string;
@@ -142,8 +148,15 @@ export async function runKernelLab(o: KernelLabOptions): Promise<KernelLabReport
     return { mode, outcomes: [], summary: EMPTY_SUMMARY, problems: [why], finalLine: `kernel lab: 0 tests ran against IPVS unknown (${mode})` };
   }
 
+  try {
+    xstateMode(o.env);
+  } catch (e) {
+    const why = (e as Error).message;
+    return { mode, outcomes: [], summary: EMPTY_SUMMARY, problems: [why], finalLine: `kernel lab: 0 tests ran against IPVS unknown (${mode})` };
+  }
   const baseEnv = { ...passThroughEnv(o.env), IPVS_LAB_PROGRESS: '1' };
   const labs: RunningLab[] = [];
+  let selfTest: RunningLab | undefined;
   if (mode === 'netns') {
     o.log(`kernel lab: netns on the host kernel, ${files.length} test file(s)`);
     labs.push(startNetnsLab({
@@ -163,6 +176,7 @@ export async function runKernelLab(o: KernelLabOptions): Promise<KernelLabReport
         onLine: (line) => o.log(shards.length > 1 ? `[${label}] ${line}` : line),
       }));
     });
+    selfTest = startFpuSelfTest(o, choice.uml ?? 'linux.uml');
   }
 
   // Never leave guests behind when we are interrupted.
@@ -174,16 +188,45 @@ export async function runKernelLab(o: KernelLabOptions): Promise<KernelLabReport
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let outcomes: LabRunOutcome[];
+  let selfTestOutcome: LabRunOutcome | undefined;
   try {
-    outcomes = await Promise.all(labs.map((l) => l.done));
+    [outcomes, selfTestOutcome] = await Promise.all([Promise.all(labs.map((l) => l.done)), selfTest?.done]);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  return report(mode, outcomes);
+  return report(mode, outcomes, selfTestOutcome);
 }
 
-export function report(mode: LabMode, outcomes: LabRunOutcome[]): KernelLabReport {
+/**
+ * One guest with the xstate preload overlaying every FPU state write
+ * (IPVS_LAB_XSTATE=always), running fpu-check against the host's result: so
+ * every run exercises the path that AMX hosts depend on, whatever the host.
+ */
+function startFpuSelfTest(o: KernelLabOptions, umlBinary: string): RunningLab {
+  const expected = fpuWorkload(FPU_SELF_TEST);
+  const script = path.join(o.repo, 'dist', 'test', 'lab', 'fpu-check.js');
+  const args = ['--expect', expected, '--seed', String(FPU_SELF_TEST.seed), '--rounds', String(FPU_SELF_TEST.rounds)];
+  return startGuest({
+    label: 'fpu self-test', repo: o.repo, env: {}, timeoutMs: Math.min(o.timeoutMs, 5 * 60_000), keep: o.keep,
+    umlBinary,
+    memory: '512M', jestArgs: [], command: [process.execPath, script, ...args], xstate: 'always',
+    onLine: (line) => o.log(`[fpu] ${line}`),
+  });
+}
+
+/** Whether the self-test passed: its checks, and the overlay really taken without a failure. */
+function selfTestProblem(out: LabRunOutcome): string | undefined {
+  if (out.problem) return out.problem;
+  if (out.jestStatus !== 0) return `fpu-check exited with status ${String(out.jestStatus)}`;
+  const x = out.xstate;
+  if (!x) return 'the xstate preload wrote no report: it was not loaded';
+  if (x.overlays === 0) return 'the xstate preload never overlaid a write';
+  if (x.overlayFailures > 0) return `${x.overlayFailures} overlaid write(s) failed`;
+  return undefined;
+}
+
+export function report(mode: LabMode, outcomes: LabRunOutcome[], selfTest?: LabRunOutcome): KernelLabReport {
   let summary = EMPTY_SUMMARY;
   const problems: string[] = [];
   const versions = new Set<string>();
@@ -199,9 +242,11 @@ export function report(mode: LabMode, outcomes: LabRunOutcome[]): KernelLabRepor
   for (const s of summary.brokenSuites) problems.push(`suite failed to run: ${s}`);
   if (summary.executed === 0) problems.push('the kernel suite ran 0 tests');
   if (versions.size > 1) problems.push(`guests disagree on the IPVS version: ${[...versions].join(', ')}`);
+  const selfTestReport = selfTest && { outcome: selfTest, problem: selfTestProblem(selfTest) };
+  if (selfTestReport?.problem) problems.push(`fpu self-test: ${selfTestReport.problem}`);
   const version = [...versions][0];
   return {
-    mode, outcomes, summary, version, problems,
+    mode, outcomes, selfTest: selfTestReport, summary, version, problems,
     finalLine: `kernel lab: ${summary.executed} tests ran against IPVS ${version ?? 'unknown'} (${mode})`,
   };
 }

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { JestSummary, ipvsVersion, summarizeJestJson } from './results';
 import { LAB_FILES, SETUP_FAILED } from './script';
+import type { XstateReport } from './xstate';
 
 export interface LabRunOutcome {
   label: string;
@@ -13,9 +14,11 @@ export interface LabRunOutcome {
   version?: string;
   summary?: JestSummary;
   durationMs: number;
+  /** What the xstate preload did in a UML guest. */
+  xstate?: XstateReport;
 }
 
-function readIfExists(file: string): string | undefined {
+export function readIfExists(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {

@@ -31,6 +31,8 @@ export const LAB_FILES = {
   version: 'version',
   result: 'result.json',
   console: 'console',
+  /** Counts written by the xstate preload (UML only; see xstate.ts). */
+  xstate: 'xstate',
 } as const;
 
 // Exit status of the script when the lab itself could not be built.
