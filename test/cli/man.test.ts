@@ -364,3 +364,37 @@ describe('packaging', () => {
     expect(r.stderr).toBe('');
   });
 });
+
+describe('the intentional differences', () => {
+  // README.md and ipvsadm.8 list the same differences from 1.31, in the same
+  // order; each code span of a README item must appear in its man page item.
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf('## What is different from ipvsadm 1.31, on purpose');
+  const end = readme.indexOf('\n## ', start + 1);
+  const readmeItems = readme
+    .slice(start, end)
+    .split('\n- ')
+    .slice(1)
+    .map((item) => item.replace(/\s+/g, ' ').trim());
+
+  const manItems: string[] = [];
+  let inSection = false;
+  for (const line of mainLines) {
+    const sh = /^\.SH[ \t]+(.*)$/.exec(line);
+    if (sh) inSection = splitArgs(sh[1]).join(' ') === 'DIFFERENCES FROM IPVSADM 1.31';
+    else if (inSection && /^\.IP\b/.test(line)) manItems.push('');
+    else if (inSection && manItems.length > 0) manItems[manItems.length - 1] += ` ${lineText(line)}`;
+  }
+  const normal = (text: string) => text.replace(/[`'"]/g, "'").replace(/\s+/g, ' ').trim();
+  const codeSpans = (item: string) => [...item.matchAll(/``(.+?)``|`([^`]+)`/g)].map((m) => m[1] ?? m[2]);
+
+  test('both lists have the same number of items', () => {
+    expect(readmeItems.length).toBeGreaterThan(0);
+    expect(manItems.length).toBe(readmeItems.length);
+  });
+
+  test.each(readmeItems.map((item, i) => [i + 1, item]))('README item %i appears in the man page: %s', (i, item) => {
+    const man = normal(manItems[Number(i) - 1] ?? '');
+    for (const span of codeSpans(String(item))) expect(man).toContain(normal(span));
+  });
+});
