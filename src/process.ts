@@ -9,6 +9,7 @@ import { runRestoreWrapper, runSaveWrapper } from './restore/wrappers';
 import { openIpvs } from './netlink/client';
 import { systemResolver } from './cli/system-names';
 import { loadIpvsModule } from './commands/open';
+import { SIGPIPE_STATUS, createStdio, dieOfSigpipe, processOutputSystem } from './output';
 
 const CONNECTIONS_FILE = '/proc/net/ip_vs_conn';
 
@@ -25,17 +26,6 @@ export function invokedName(scriptPath: string, env: NodeJS.ProcessEnv): string 
   return onPath ? path.basename(scriptPath) : scriptPath;
 }
 
-function writer(stream: NodeJS.WriteStream): (text: string) => void {
-  // A closed pipe (`ipvsadm -L | head -1`) ends the program quietly, as SIGPIPE ends 1.31.
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-  return (text) => {
-    if (text !== '') stream.write(text);
-  };
-}
-
 export type Program = 'ipvsadm' | 'ipvsadm-save' | 'ipvsadm-restore';
 
 export function cli(program: Program = 'ipvsadm'): void {
@@ -43,11 +33,13 @@ export function cli(program: Program = 'ipvsadm'): void {
   const scriptPath = process.argv[1] ?? program;
   // The wrappers run ipvsadm through PATH, so its messages name plain `ipvsadm`.
   const argv0 = program === 'ipvsadm' ? invokedName(scriptPath, process.env) : 'ipvsadm';
-  const err = writer(process.stderr);
+  // A closed pipe kills ipvsadm with SIGPIPE; the wrappers are scripts that then exit with 141.
+  const brokenPipe = program === 'ipvsadm' ? dieOfSigpipe : () => process.exit(SIGPIPE_STATUS);
+  const stdio = createStdio({ system: processOutputSystem(brokenPipe) });
   const deps: ProgramDeps = {
     argv0,
-    out: writer(process.stdout),
-    err,
+    out: stdio.out,
+    err: stdio.err,
     open: async () => {
       const api = await openIpvs();
       try {
@@ -72,11 +64,13 @@ export function cli(program: Program = 'ipvsadm'): void {
         : runProgram(argv, deps);
   run.then(
     (status) => {
+      stdio.flush();
       process.exitCode = status;
     },
     (error: unknown) => {
       // Never a stack trace: one line, and the status of a failed change.
-      err(`ipvsadm: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+      stdio.err(`ipvsadm: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+      stdio.flush();
       process.exitCode = 255;
     },
   );
