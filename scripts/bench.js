@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmark launcher (npm run bench, after the build): boots ONE kernel lab
-// guest (User-Mode Linux, see test/lab) that runs `node dist/bench/run.js`
+// guest (User-Mode Linux, see scripts/lab) that runs `node dist/bench/run.js`
 // with the remaining arguments, and streams its output.
 //
 // node scripts/bench.js [--lab-timeout=SECONDS] [--keep-lab] [bench options: --services N --dests N --runs N --only GROUPS ...]
@@ -11,7 +11,7 @@ const os = require('os');
 const path = require('path');
 
 const repo = path.resolve(__dirname, '..');
-const labDir = path.join(repo, 'dist', 'test', 'lab');
+const labDir = path.join(repo, 'dist', 'scripts', 'lab');
 const runJs = path.join(repo, 'dist', 'bench', 'run.js');
 
 function parseArgs(argv) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Test entry point (npm test runs it after the build): the "unit" jest project
 // on the host, then the "kernel" project wherever real IPVS exists (see
-// test/lab). The last line printed is always the kernel lab line.
+// scripts/lab). The last line printed is always the kernel lab line.
 //
 // node scripts/test.js [--unit-only|--kernel-only] [--lab=uml|netns] [--shards=N]
 //                      [--lab-timeout=SECONDS] [--keep-lab] [jest args / path filters...]
@@ -13,7 +13,7 @@ const path = require('path');
 
 const repo = path.resolve(__dirname, '..');
 const jestBin = path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js');
-const labModule = path.join(repo, 'dist', 'test', 'lab', 'index.js');
+const labModule = path.join(repo, 'dist', 'scripts', 'lab', 'index.js');
 // Jest options whose value is the next word (so that word is not a path filter).
 const VALUE_OPTIONS = new Set(['-t', '--testNamePattern', '--seed', '--reporters', '-w', '--maxWorkers']);
 

@@ -1,6 +1,6 @@
 import { describeDifference, firstDifference, sameBehaviour } from '../../bench/compare';
 import { GROUPS, parseGroups, parseOptions } from '../../bench/options';
-import { labScript } from '../lab/script';
+import { labScript } from '../../scripts/lab/script';
 
 const obs = (status: number | null, stdout: string, stderr = '') => ({ status, stdout: Buffer.from(stdout), stderr: Buffer.from(stderr) });
 

@@ -5,7 +5,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { interfaceSetupCommands } from '../lab/environment';
+import { interfaceSetupCommands } from '../../scripts/lab/environment';
 import {
   ARGV0_VARIABLE, Plan, PlannedStep, RunResult, Side, SideName, StepResult, decodeResults,
 } from './driver';

@@ -10,7 +10,7 @@ import {
   RunResult, Side, StepResult, comparable, makeSide, runScenarioPair,
 } from '../differential/runner';
 import { Scenario, describeStep, parseScenario } from '../differential/scenario';
-import { currentLab, labShard, pickShard } from '../lab/environment';
+import { currentLab, labShard, pickShard } from '../../scripts/lab/environment';
 
 currentLab(); // outside the lab this whole file fails, loudly
 

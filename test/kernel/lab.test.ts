@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import {
   LAB_INTERFACE, LAB_IPV4, LAB_IPV6, currentLab,
-} from '../lab/environment';
+} from '../../scripts/lab/environment';
 
 const IPVSADM = '/usr/sbin/ipvsadm';
 

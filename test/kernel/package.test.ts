@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { versionText } from '../../src/cli/help';
 import { repoRoot } from '../differential/catalog';
-import { currentLab } from '../lab/environment';
+import { currentLab } from '../../scripts/lab/environment';
 import { LockRegistry, missingFromCache, runtimePackages, startLockRegistry } from './lock-registry';
 
 currentLab(); // outside the lab this whole file fails, loudly
@@ -19,7 +19,7 @@ currentLab(); // outside the lab this whole file fails, loudly
 const repo = repoRoot(__dirname);
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const cache = process.env.IPVS_LAB_NPM_CACHE;
-if (!cache) throw new Error("IPVS_LAB_NPM_CACHE is not set: the lab launcher (test/lab/index.ts) passes the host's npm cache");
+if (!cache) throw new Error("IPVS_LAB_NPM_CACHE is not set: the lab launcher (scripts/lab/index.ts) passes the host's npm cache");
 const pinned = runtimePackages(fs.readFileSync(path.join(repo, 'package-lock.json'), 'utf8'));
 const missing = missingFromCache(cache, pinned);
 const cacheProblem = missing.length === 0 ? undefined

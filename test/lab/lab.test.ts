@@ -3,12 +3,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HOSTS_FILE, currentLab, labShard, pickShard } from './environment';
-import { filterFiles, planShards, report } from './index';
-import { readOutcome } from './outcome';
-import { addSummaries, ipvsVersion, summarizeJestJson } from './results';
-import { SETUP_FAILED, labScript, shellQuote } from './script';
-import { LogTail } from './tail';
+import { HOSTS_FILE, currentLab, labShard, pickShard } from '../../scripts/lab/environment';
+import { filterFiles, planShards, report } from '../../scripts/lab/index';
+import { readOutcome } from '../../scripts/lab/outcome';
+import { addSummaries, ipvsVersion, summarizeJestJson } from '../../scripts/lab/results';
+import { SETUP_FAILED, labScript, shellQuote } from '../../scripts/lab/script';
+import { LogTail } from '../../scripts/lab/tail';
 
 const made: string[] = [];
 function tmpdir(): string {

@@ -1,5 +1,5 @@
 import { spawn } from 'child_process';
-import { superviseGroup } from './supervise';
+import { superviseGroup } from '../../scripts/lab/supervise';
 
 test('the deadline kills the whole process group and is noted in the end', async () => {
   // The shell's own child must die with it: the group is killed, not just the leader.

@@ -5,14 +5,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { FpuWork, fpuWorkload } from './fpu-check';
-import { report } from './index';
-import type { LabRunOutcome } from './outcome';
-import { EMPTY_SUMMARY } from './results';
+import { FpuWork, fpuWorkload } from '../../scripts/lab/fpu-check';
+import { report } from '../../scripts/lab/index';
+import type { LabRunOutcome } from '../../scripts/lab/outcome';
+import { EMPTY_SUMMARY } from '../../scripts/lab/results';
 import {
   cacheDirectory, describeXstateReport, diagnoseGuestDeath, parseXstateReport, preloadEnvironment, xstateMode,
   xstatePreload,
-} from './xstate';
+} from '../../scripts/lab/xstate';
 
 const repo = path.resolve(__dirname, '..', '..');
 const made: string[] = [];

@@ -1,6 +1,6 @@
 // The kernel lab launcher: decides where real IPVS is available, splits the
 // kernel test files over guests, runs them and adds up the results.
-// Used by scripts/test.js (from dist/test/lab).
+// Used by scripts/test.js and scripts/bench.js (from dist/scripts/lab).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -207,7 +207,7 @@ export async function runKernelLab(o: KernelLabOptions): Promise<KernelLabReport
  */
 function startFpuSelfTest(o: KernelLabOptions, umlBinary: string): RunningLab {
   const expected = fpuWorkload(FPU_SELF_TEST);
-  const script = path.join(o.repo, 'dist', 'test', 'lab', 'fpu-check.js');
+  const script = path.join(o.repo, 'dist', 'scripts', 'lab', 'fpu-check.js');
   const args = ['--expect', expected, '--seed', String(FPU_SELF_TEST.seed), '--rounds', String(FPU_SELF_TEST.rounds)];
   return startGuest({
     label: 'fpu self-test', repo: o.repo, env: {}, timeoutMs: Math.min(o.timeoutMs, 5 * 60_000), keep: o.keep,

@@ -11,7 +11,7 @@ import * as path from 'path';
 /** IPVS_LAB_XSTATE: `auto` overlays only after the host refused a write; `always` on every write. */
 export type XstateMode = 'auto' | 'always';
 
-export const XSTATE_SOURCE = path.join('test', 'lab', 'xstate-preload.c');
+export const XSTATE_SOURCE = path.join('scripts', 'lab', 'xstate-preload.c');
 
 export type PreloadBuild = { library: string } | { error: string };
 
