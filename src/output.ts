@@ -18,7 +18,7 @@
 import * as fs from 'fs';
 import { constants as osConstants } from 'os';
 import type { OutputSink } from './commands/context';
-import { strerror } from './commands/strerror';
+import { writeErrorMessage } from './messages';
 
 /** glibc's BUFSIZ, the largest stdio buffer it picks from st_blksize. */
 const BUFSIZ = 8192;
@@ -66,9 +66,6 @@ export function errnoOf(error: unknown): number {
   return EIO;
 }
 
-export function writeErrorMessage(errno: number): string {
-  return `ipvsadm: write error: ${strerror(errno)}\n`;
-}
 
 export function createStdio(options: StdioOptions): Stdio {
   const sys = options.system;

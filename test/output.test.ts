@@ -3,8 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  createStdio, errnoOf, writeErrorMessage, type Buffering, type OutputSystem,
+  createStdio, errnoOf, type Buffering, type OutputSystem,
 } from '../src/output';
+import { writeErrorMessage } from '../src/messages';
 import { closedPipe } from './support/closed-pipe';
 
 const ENOSPC_LINE = 'ipvsadm: write error: No space left on device\n';

@@ -5,8 +5,8 @@
  * scheduler; the command/option matrix; command-specific checks.
  * Pure apart from name lookups through the given resolver.
  */
-import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IP_VS_STATE_BACKUP, IP_VS_STATE_MASTER } from '../netlink/types';
-import type { Daemon, Destination, Service } from '../netlink/types';
+import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IP_VS_STATE_BACKUP, IP_VS_STATE_MASTER } from '../ipvs/types';
+import type { Daemon, Destination, Service } from '../ipvs/types';
 import {
   IP_VS_CONN_F_DROUTE,
   IP_VS_CONN_F_MASQ,

@@ -4,7 +4,7 @@
  * gethostbyname, getservbyname), because the accepted spellings are part of
  * the interface. Failures throw UsageError with ipvsadm's message.
  */
-import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../netlink/types';
+import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/types';
 import { formatIPv4, formatIPv6, inetAton, numberToIPv4, parseIPv4, parseIPv6 } from '../netlink/inet';
 import type { NameResolver } from './names';
 import type { TunnelTypeName } from './matrix';

@@ -4,7 +4,7 @@
  * capture.
  */
 import type { IpvsApi } from '../netlink/api';
-import type { Info } from '../netlink/types';
+import type { Info } from '../ipvs/types';
 import type { NameResolver } from '../cli/names';
 
 export interface OutputSink {

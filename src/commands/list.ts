@@ -4,12 +4,12 @@
  */
 import type { Invocation } from '../cli/parse';
 import type { ServiceWithDestinations } from '../netlink/api';
-import { serviceKey } from '../netlink/types';
+import { serviceKey } from '../ipvs/types';
 import { renderConnections } from '../render/connections';
 import { renderBanner, renderListing } from '../render/list';
 import { renderDaemons, renderTimeouts } from '../render/misc';
 import type { CommandContext } from './context';
-import { failureText } from './changes';
+import { failureText } from '../messages';
 import { EXIT_OK, EXIT_QUERY_FAILED } from './exit-status';
 
 export async function runList(inv: Invocation, ctx: CommandContext): Promise<number> {

@@ -5,8 +5,8 @@
 import { constants } from 'os';
 import type { IpvsApi } from '../netlink/api';
 import { FamilyNotFoundError, KernelError, TransportError } from '../netlink/errors';
-import type { Info } from '../netlink/types';
-import { kernelMessage } from './kernel-messages';
+import type { Info } from '../ipvs/types';
+import { kernelMessage } from '../messages';
 
 export interface OpenedIpvs {
   api: IpvsApi;

@@ -2,7 +2,9 @@
 import type { Invocation } from '../cli/parse';
 import { helpText, versionText } from '../cli/help';
 import type { CommandContext } from './context';
-import { applyChange, changeOperation, failureText, invocationToChange, isChangeCommand } from './changes';
+import { applyOne } from '../netlink/api';
+import { failureText } from '../messages';
+import { changeOf } from './changes';
 import { EXIT_KERNEL_REFUSED, EXIT_OK } from './exit-status';
 import { runList } from './list';
 import { runSave } from './save';
@@ -10,13 +12,13 @@ import { runSave } from './save';
 export type RestoreRunner = (ctx: CommandContext) => Promise<number>;
 
 export async function runInvocation(inv: Invocation, ctx: CommandContext, restore: RestoreRunner): Promise<number> {
-  if (isChangeCommand(inv.command)) {
-    const change = invocationToChange(inv);
+  const change = changeOf(inv);
+  if (change) {
     try {
-      await applyChange(ctx.api, change);
+      await applyOne(ctx.api, change);
       return EXIT_OK;
     } catch (error) {
-      ctx.err(`${failureText(changeOperation(change), error)}\n`);
+      ctx.err(`${failureText(change.kind, error)}\n`);
       return EXIT_KERNEL_REFUSED;
     }
   }

@@ -6,7 +6,7 @@
 import type { Invocation } from '../cli/parse';
 import { renderSave, SaveError } from '../render/save';
 import type { CommandContext } from './context';
-import { failureText } from './changes';
+import { failureText } from '../messages';
 import { EXIT_OK, EXIT_QUERY_FAILED } from './exit-status';
 
 export async function runSave(inv: Invocation, ctx: CommandContext): Promise<number> {

@@ -1,7 +1,9 @@
 /**
  * IpvsApi over generic netlink: one transact() and a line per verb.
  */
-import type { Change, ChangeResult, IpvsApi, ServiceWithDestinations } from './api';
+import type { Change, ChangeResult } from '../ipvs/change';
+import type { IpvsApi, ServiceWithDestinations } from './api';
+import { encodeChange, goesAlone } from './changes';
 import { IPVS_CMD, ipvsCommandName } from './constants';
 import { DecodeError } from './errors';
 import {
@@ -15,7 +17,7 @@ import {
 } from './ipvs-codec';
 import type { GenlMessage } from './message';
 import { NetlinkTransport, Request, TransportOptions } from './transport';
-import { Daemon, Destination, Info, Service, ServiceKey, serviceKey, Timeouts } from './types';
+import { Daemon, Destination, Info, Service, ServiceKey, serviceKey, Timeouts } from '../ipvs/types';
 
 export interface IpvsClientOptions extends TransportOptions {
   /** Use this transport (e.g. over a fake kernel) instead of building one from the options. */
@@ -97,58 +99,18 @@ export class IpvsClient implements IpvsApi {
     return services.map((service, i) => ({ service, destinations: dests[i] }));
   }
 
-  async addService(service: Service): Promise<void> {
-    return this.run(requests.newService(service));
-  }
-  async editService(service: Service): Promise<void> {
-    return this.run(requests.setService(service));
-  }
-  async deleteService(key: ServiceKey): Promise<void> {
-    return this.run(requests.delService(key));
-  }
-  async addDestination(key: ServiceKey, destination: Destination): Promise<void> {
-    return this.run(requests.newDestination(key, destination));
-  }
-  async editDestination(key: ServiceKey, destination: Destination): Promise<void> {
-    return this.run(requests.setDestination(key, destination));
-  }
-  async deleteDestination(key: ServiceKey, destination: Pick<Destination, 'family' | 'address' | 'port'>): Promise<void> {
-    return this.run(requests.delDestination(key, destination));
-  }
-  async flush(): Promise<void> {
-    return this.run(requests.flush());
-  }
-  async zero(key?: ServiceKey): Promise<void> {
-    return this.run(requests.zero(key));
-  }
-
   async timeouts(): Promise<Required<Timeouts>> {
     return this.one(requests.getTimeouts(), decodeTimeoutsReply);
   }
-  async setTimeouts(timeouts: Timeouts): Promise<void> {
-    return this.run(requests.setTimeouts(timeouts));
-  }
-
   /** GET_DAEMON is dump-only in the kernel. */
   async daemons(): Promise<Daemon[]> {
     return this.transact(requests.dumpDaemons(), 'dump', decodeDaemonReply);
   }
-  async startDaemon(daemon: Daemon): Promise<void> {
-    await this.run(requests.newDaemon(daemon));
-    this.daemonStartedAt.set(daemon.state, Date.now());
-  }
-  async stopDaemon(daemon: Pick<Daemon, 'state'> & Partial<Daemon>): Promise<void> {
-    const startedAt = this.daemonStartedAt.get(daemon.state);
-    const wait = startedAt === undefined ? 0 : startedAt + this.daemonSettleMs - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    return this.run(requests.delDaemon(daemon));
-  }
-
   /**
-   * Runs of ordinary changes go out as batches; daemon changes go one at a
-   * time through startDaemon/stopDaemon (rare, and they need the settle time).
+   * Runs of ordinary changes go out as batches; the changes the table sends
+   * alone (sync daemons) go one at a time, between the batches.
    */
-  async apply(changes: Change[]): Promise<ChangeResult[]> {
+  async apply(changes: readonly Change[]): Promise<ChangeResult[]> {
     const results: ChangeResult[] = new Array(changes.length).fill(undefined);
     let batch: Request[] = [];
     let slots: number[] = [];
@@ -163,20 +125,17 @@ export class IpvsClient implements IpvsApi {
     };
     for (let i = 0; i < changes.length; i++) {
       const change = changes[i];
-      if (change.op === 'startDaemon' || change.op === 'stopDaemon') {
-        await sendBatch();
-        const run = change.op === 'startDaemon' ? this.startDaemon(change.daemon) : this.stopDaemon(change.daemon);
-        results[i] = await run.then(
-          () => undefined,
-          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-        );
-        continue;
-      }
       try {
-        batch.push(this.toRequest(changeRequest(change)));
-        slots.push(i);
+        const request = this.toRequest(encodeChange(change));
+        if (goesAlone(change)) {
+          await sendBatch();
+          await this.sendAlone(change, request);
+        } else {
+          batch.push(request);
+          slots.push(i);
+        }
       } catch (error) {
-        // Unencodable (e.g. a malformed address): fails alone, the rest still go.
+        // Unencodable (e.g. a malformed address) or refused alone: the rest still go.
         results[i] = error instanceof Error ? error : new Error(String(error));
       }
     }
@@ -184,35 +143,19 @@ export class IpvsClient implements IpvsApi {
     return results;
   }
 
+  /** A daemon change: a stop waits until a daemon this client started has had time to run. */
+  private async sendAlone(change: Change, request: Request): Promise<void> {
+    if (change.kind === 'stop-daemon') {
+      const startedAt = this.daemonStartedAt.get(change.daemon.state);
+      const wait = startedAt === undefined ? 0 : startedAt + this.daemonSettleMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    await this.transport.request(request);
+    if (change.kind === 'start-daemon') this.daemonStartedAt.set(change.daemon.state, Date.now());
+  }
+
   close(): void {
     this.transport.close();
-  }
-}
-
-export function changeRequest(change: Change): IpvsRequest {
-  switch (change.op) {
-    case 'addService':
-      return requests.newService(change.service);
-    case 'editService':
-      return requests.setService(change.service);
-    case 'deleteService':
-      return requests.delService(change.key);
-    case 'addDestination':
-      return requests.newDestination(change.key, change.destination);
-    case 'editDestination':
-      return requests.setDestination(change.key, change.destination);
-    case 'deleteDestination':
-      return requests.delDestination(change.key, change.destination);
-    case 'flush':
-      return requests.flush();
-    case 'zero':
-      return requests.zero(change.key);
-    case 'setTimeouts':
-      return requests.setTimeouts(change.timeouts);
-    case 'startDaemon':
-      return requests.newDaemon(change.daemon);
-    case 'stopDaemon':
-      return requests.delDaemon(change.daemon);
   }
 }
 

@@ -5,7 +5,7 @@
  * services costs one lookup per distinct address rather than one per line.
  */
 import type { NameResolver } from '../cli/names';
-import { AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../netlink/types';
+import { AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/types';
 
 /** ipvsadm builds the text in a 60-byte buffer: at most 59 characters survive. */
 export const ADDRPORT_MAX_LENGTH = 59;

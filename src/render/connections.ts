@@ -13,7 +13,7 @@
  */
 import type { NameResolver } from '../cli/names';
 import { formatIPv6, numberToIPv4, parseIPv6 } from '../netlink/inet';
-import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../netlink/types';
+import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/types';
 import { createNamer, Endpoint } from './addrport';
 
 export const CONN_PROC_FILE = '/proc/net/ip_vs_conn';

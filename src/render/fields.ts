@@ -21,8 +21,8 @@ import {
   IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM,
 } from '../netlink/constants';
 import { numberToIPv4 } from '../netlink/inet';
-import type { Destination, Service } from '../netlink/types';
-import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../netlink/types';
+import type { Destination, Service } from '../ipvs/types';
+import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/types';
 
 export const SCHED_FLAG_BITS = IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | IP_VS_SVC_F_SCHED3;
 

@@ -4,8 +4,8 @@
  */
 import type { NameResolver } from '../cli/names';
 import type { ServiceWithDestinations } from '../netlink/api';
-import type { Destination, Info, Service, Stats } from '../netlink/types';
-import { AF_INET6 } from '../netlink/types';
+import type { Destination, Info, Service, Stats } from '../ipvs/types';
+import { AF_INET6 } from '../ipvs/types';
 import { AddrPortNamer, createNamer, Endpoint } from './addrport';
 import {
   forwardName,

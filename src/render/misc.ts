@@ -1,6 +1,6 @@
 /** The small listings: `-L --timeout` and `-L --daemon`. */
-import type { Daemon, Timeouts } from '../netlink/types';
-import { IP_VS_STATE_BACKUP, IP_VS_STATE_MASTER } from '../netlink/types';
+import type { Daemon, Timeouts } from '../ipvs/types';
+import { IP_VS_STATE_BACKUP, IP_VS_STATE_MASTER } from '../ipvs/types';
 
 /** `Timeout (tcp tcpfin udp): a b c`, newline-terminated. */
 export function renderTimeouts(timeouts: Required<Timeouts>): string {

@@ -11,8 +11,8 @@
  */
 import type { NameResolver } from '../cli/names';
 import type { ServiceWithDestinations } from '../netlink/api';
-import type { Destination, Service } from '../netlink/types';
-import { AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../netlink/types';
+import type { Destination, Service } from '../ipvs/types';
+import { AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/types';
 import {
   IP_VS_CONN_F_DROUTE,
   IP_VS_CONN_F_FWD_MASK,

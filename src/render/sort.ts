@@ -7,8 +7,8 @@
  */
 import type { ServiceWithDestinations } from '../netlink/api';
 import { parseIPv4, parseIPv6 } from '../netlink/inet';
-import type { Destination, Service } from '../netlink/types';
-import { AF_INET6 } from '../netlink/types';
+import type { Destination, Service } from '../ipvs/types';
+import { AF_INET6 } from '../ipvs/types';
 
 /**
  * glibc msort: the first floor(n/2) elements form the left half; the merge

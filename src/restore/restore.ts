@@ -14,10 +14,11 @@
  * output is the same as executing them one at a time.
  */
 import { StringDecoder } from 'string_decoder';
-import type { Change } from '../netlink/api';
+import type { Change } from '../ipvs/change';
 import type { Invocation, ParseFailure } from '../cli/parse';
 import type { CommandContext } from '../commands/context';
-import { changeOperation, failureText, invocationToChange, isChangeCommand } from '../commands/changes';
+import { changeOf } from '../commands/changes';
+import { failureText } from '../messages';
 import { EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED } from '../commands/exit-status';
 
 /** Splits a restore line into words: blanks, tabs and carriage returns separate; `ipvsadm` words vanish. */
@@ -49,7 +50,7 @@ export async function runRestoreStream(lines: AsyncIterable<string[]>, ctx: Comm
       if (error === undefined) {
         status = EXIT_OK;
       } else {
-        ctx.err(`${failureText(changeOperation(batch[i]), error)}\n`);
+        ctx.err(`${failureText(batch[i].kind, error)}\n`);
         status = EXIT_KERNEL_REFUSED;
       }
     });
@@ -73,8 +74,9 @@ export async function runRestoreStream(lines: AsyncIterable<string[]>, ctx: Comm
         ctx.err(nested.message);
         return nested.exitCode;
       }
-      if (isChangeCommand(parsed.command)) {
-        pending.push(invocationToChange(parsed));
+      const change = changeOf(parsed);
+      if (change) {
+        pending.push(change);
         continue;
       }
       await flush();

@@ -209,6 +209,6 @@ describe('wrappers', () => {
     const status = await runRestoreWrapper(makeDeps({ kernel, stdin: '# saved\n-A -t 10.0.0.16:80 -s wlc\n' }, sink));
     expect(status).toBe(0);
     expect(table(kernel)).toEqual(['10.0.0.16:80']);
-    expect(kernel.calls.slice(-3)).toEqual(['flush', 'apply(1)', 'addService']);
+    expect(kernel.calls.slice(-4)).toEqual(['apply(1)', 'flush', 'apply(1)', 'add-service']);
   });
 });

@@ -1,8 +1,9 @@
 /** A big table through batching and the dump pool: 5,000 services x 10 destinations. */
-import type { Change } from '../../src/netlink/api';
+import type { Change } from '../../src/ipvs/change';
 import type { IpvsClient } from '../../src/netlink/client';
-import { serviceKey } from '../../src/netlink/types';
+import { serviceKey } from '../../src/ipvs/types';
 import { destination, openLabClient, service } from './client-lab';
+import { applyOne } from '../../src/netlink/api';
 
 jest.setTimeout(600_000);
 
@@ -15,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (client) {
-    await client.flush();
+    await applyOne(client, { kind: 'flush' });
     expect(await client.services()).toEqual([]);
     client.close();
   }
@@ -25,9 +26,9 @@ test(`${SERVICES} services with ${DESTS} destinations each: created by apply(), 
   const changes: Change[] = [];
   for (let i = 0; i < SERVICES; i++) {
     const s = service({ address: `10.2.${i >> 8}.${i & 0xff}`, port: 80, scheduler: 'rr' });
-    changes.push({ op: 'addService', service: s });
+    changes.push({ kind: 'add-service', service: s });
     for (let j = 0; j < DESTS; j++) {
-      changes.push({ op: 'addDestination', key: serviceKey(s), destination: destination({ address: `10.3.${j}.${1 + (i % 250)}`, port: 1000 + j, weight: j }) });
+      changes.push({ kind: 'add-server', service: serviceKey(s), destination: destination({ address: `10.3.${j}.${1 + (i % 250)}`, port: 1000 + j, weight: j }) });
     }
   }
   const results = await client.apply(changes);

@@ -4,8 +4,9 @@
  * loudly anywhere else rather than skip or touch the host's table.
  */
 import { IpvsClient, openIpvs } from '../../src/netlink/client';
-import type { Destination, Service } from '../../src/netlink/types';
+import type { Destination, Service } from '../../src/ipvs/types';
 import { dest, svc } from '../support/builders';
+import { applyOne } from '../../src/netlink/api';
 
 export function requireLab(): void {
   const lab = process.env.IPVS_LAB;
@@ -19,7 +20,7 @@ export async function openLabClient(options: Parameters<typeof openIpvs>[0] = {}
   requireLab();
   const client = openIpvs(options);
   await client.info(); // throws FamilyNotFoundError / KernelError when IPVS is missing
-  await client.flush();
+  await applyOne(client, { kind: 'flush' });
   return client;
 }
 

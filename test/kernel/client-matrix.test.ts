@@ -3,9 +3,10 @@
  * create -> get -> edit -> get -> delete, comparing every field.
  */
 import type { IpvsClient } from '../../src/netlink/client';
-import type { Destination, Service, ServiceKey } from '../../src/netlink/types';
-import { serviceKey } from '../../src/netlink/types';
+import type { Destination, Service, ServiceKey } from '../../src/ipvs/types';
+import { serviceKey } from '../../src/ipvs/types';
 import { asReturned, destAsReturned, destination, openLabClient, SCTP, service, TCP, UDP } from './client-lab';
+import { applyOne } from '../../src/netlink/api';
 
 const SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh'];
 const PROTOCOLS = [
@@ -41,7 +42,7 @@ beforeAll(async () => {
   client = await openLabClient();
 });
 afterAll(async () => {
-  await client?.flush();
+  await (client && applyOne(client, { kind: 'flush' }));
   client?.close();
 });
 
@@ -78,8 +79,8 @@ test.each(cases)('%s %s %s %s', async (sched, proto, fam, fwd, i) => {
   const { svc, dst } = build(sched, proto, fam, fwd, i);
   const key: ServiceKey = serviceKey(svc);
 
-  await client.addService(svc);
-  await client.addDestination(key, dst);
+  await applyOne(client, { kind: 'add-service', service: svc });
+  await applyOne(client, { kind: 'add-server', service: key, destination: dst });
   expect(await client.service(key)).toEqual(asReturned(svc));
   expect(await client.destinations(key)).toEqual([destAsReturned(dst)]);
 
@@ -100,13 +101,13 @@ test.each(cases)('%s %s %s %s', async (sched, proto, fam, fwd, i) => {
     lowerThreshold: 10,
     tunnelPort: dst.tunnelType === 1 ? 6081 : 0,
   };
-  await client.editService(edited);
-  await client.editDestination(key, editedDst);
+  await applyOne(client, { kind: 'edit-service', service: edited });
+  await applyOne(client, { kind: 'edit-server', service: key, destination: editedDst });
   expect(await client.service(key)).toEqual(asReturned(edited));
   expect(await client.destinations(key)).toEqual([destAsReturned(editedDst)]);
 
-  await client.deleteDestination(key, editedDst);
+  await applyOne(client, { kind: 'delete-server', service: key, destination: editedDst });
   expect(await client.destinations(key)).toEqual([]);
-  await client.deleteService(key);
+  await applyOne(client, { kind: 'delete-service', service: key });
   await expect(client.service(key)).rejects.toMatchObject({ code: 'ESRCH', op: 'GET_SERVICE' });
 });

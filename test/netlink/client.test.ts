@@ -1,9 +1,10 @@
-import type { Change } from '../../src/netlink/api';
+import type { Change } from '../../src/ipvs/change';
 import { IpvsClient, openIpvs } from '../../src/netlink/client';
 import { DecodeError, FamilyNotFoundError, KernelError, TimeoutError, TransportError } from '../../src/netlink/errors';
 import { E, FakeKernel } from './fake-kernel';
 import { buf, genlmsg, le32, nla, nlmsg } from './naive';
 import { dest, key1, svc } from '../support/builders';
+import { applyOne } from '../../src/netlink/api';
 
 
 let kernel: FakeKernel;
@@ -22,8 +23,8 @@ describe('family resolution', () => {
     kernel.familyId = 0x2a;
     make();
     await client.info();
-    await client.addService(svc());
-    await client.addService(svc({ port: 81 }));
+    await applyOne(client, { kind: 'add-service', service: svc() });
+    await applyOne(client, { kind: 'add-service', service: svc({ port: 81 }) });
     await client.table();
     expect(kernel.controllerQueries).toBe(1);
     expect(kernel.requests.every((r) => r.msg.type === 0x2a)).toBe(true);
@@ -48,9 +49,9 @@ describe('family resolution', () => {
 describe('commands against the fake table', () => {
   test('add, get, list, edit, delete a service with destinations', async () => {
     make();
-    await client.addService(svc({ scheduler: 'rr', flags: 1, timeout: 300, netmask: 0xffffff00, peName: 'sip' }));
-    await client.addDestination(key1, dest());
-    await client.addDestination(key1, dest({ family: 10, address: '2001:db8::9', fwdMethod: 2, tunnelType: 1, tunnelPort: 6080, tunnelFlags: 2 }));
+    await applyOne(client, { kind: 'add-service', service: svc({ scheduler: 'rr', flags: 1, timeout: 300, netmask: 0xffffff00, peName: 'sip' }) });
+    await applyOne(client, { kind: 'add-server', service: key1, destination: dest() });
+    await applyOne(client, { kind: 'add-server', service: key1, destination: dest({ family: 10, address: '2001:db8::9', fwdMethod: 2, tunnelType: 1, tunnelPort: 6080, tunnelFlags: 2 }) });
     const one = await client.service(key1);
     expect(one).toMatchObject({ scheduler: 'rr', flags: 1 | 2, timeout: 300, netmask: 0xffffff00, peName: 'sip', statsWidth: 64 });
     const dests = await client.destinations(key1);
@@ -58,33 +59,33 @@ describe('commands against the fake table', () => {
       [2, '10.0.0.11', 0, 0],
       [10, '2001:db8::9', 6080, 2],
     ]);
-    await client.editService(svc({ scheduler: 'wrr' }));
-    await client.editDestination(key1, dest({ weight: 7 }));
+    await applyOne(client, { kind: 'edit-service', service: svc({ scheduler: 'wrr' }) });
+    await applyOne(client, { kind: 'edit-server', service: key1, destination: dest({ weight: 7 }) });
     expect((await client.service(key1)).scheduler).toBe('wrr');
     expect((await client.destinations(key1))[0].weight).toBe(7);
-    await client.deleteDestination(key1, { family: 2, address: '10.0.0.11', port: 8080 });
+    await applyOne(client, { kind: 'delete-server', service: key1, destination: { family: 2, address: '10.0.0.11', port: 8080 } });
     expect(await client.destinations(key1)).toHaveLength(1);
-    await client.deleteService(key1);
+    await applyOne(client, { kind: 'delete-service', service: key1 });
     expect(await client.services()).toEqual([]);
   });
 
   test('fwmark services and zero/flush', async () => {
     make();
-    await client.addService(svc({ family: 10, protocol: 0, address: '', port: 0, fwmark: 7, netmask: 64 }));
+    await applyOne(client, { kind: 'add-service', service: svc({ family: 10, protocol: 0, address: '', port: 0, fwmark: 7, netmask: 64 }) });
     const [s] = await client.services();
     expect(s).toMatchObject({ family: 10, fwmark: 7, protocol: 0, address: '', port: 0, netmask: 64 });
-    await client.zero({ family: 10, fwmark: 7 });
-    await client.zero();
-    await expect(client.zero({ family: 10, fwmark: 8 })).rejects.toMatchObject({ errno: E.ESRCH, op: 'ZERO' });
-    await client.flush();
+    await applyOne(client, { kind: 'zero', service: { family: 10, fwmark: 7 } });
+    await applyOne(client, { kind: 'zero' });
+    await expect(applyOne(client, { kind: 'zero', service: { family: 10, fwmark: 8 } })).rejects.toMatchObject({ errno: E.ESRCH, op: 'ZERO' });
+    await applyOne(client, { kind: 'flush' });
     expect(await client.services()).toEqual([]);
   });
 
   test('table() keeps kernel order and pairs each service with its own destinations', async () => {
     make({ poolSize: 3 });
     for (let i = 0; i < 20; i++) {
-      await client.addService(svc({ port: 1000 + i }));
-      for (let j = 0; j <= i % 4; j++) await client.addDestination({ ...key1, port: 1000 + i }, dest({ port: i * 10 + j }));
+      await applyOne(client, { kind: 'add-service', service: svc({ port: 1000 + i }) });
+      for (let j = 0; j <= i % 4; j++) await applyOne(client, { kind: 'add-server', service: { ...key1, port: 1000 + i }, destination: dest({ port: i * 10 + j }) });
     }
     const t = await client.table();
     expect(t.map((x) => x.service.port)).toEqual(Array.from({ length: 20 }, (_, i) => 1000 + i));
@@ -97,46 +98,46 @@ describe('commands against the fake table', () => {
   test('timeouts get and set (any subset)', async () => {
     make();
     expect(await client.timeouts()).toEqual({ tcp: 900, tcpFin: 120, udp: 300 });
-    await client.setTimeouts({ tcpFin: 5 });
+    await applyOne(client, { kind: 'set-timeout', timeouts: { tcpFin: 5 } });
     expect(await client.timeouts()).toEqual({ tcp: 900, tcpFin: 5, udp: 300 });
   });
 
   test('daemons start, list (a dump), stop', async () => {
     make();
-    await client.startDaemon({ state: 1, mcastIfn: 'd0', syncId: 3, mcastGroup: '239.1.1.1', mcastPort: 9000, mcastTtl: 2, syncMaxlen: 1000 });
-    await client.startDaemon({ state: 2, mcastIfn: 'd0', syncId: 4 });
+    await applyOne(client, { kind: 'start-daemon', daemon: { state: 1, mcastIfn: 'd0', syncId: 3, mcastGroup: '239.1.1.1', mcastPort: 9000, mcastTtl: 2, syncMaxlen: 1000 } });
+    await applyOne(client, { kind: 'start-daemon', daemon: { state: 2, mcastIfn: 'd0', syncId: 4 } });
     expect(await client.daemons()).toEqual([
       { state: 1, mcastIfn: 'd0', syncId: 3, syncMaxlen: 1000, mcastGroup: '239.1.1.1', mcastPort: 9000, mcastTtl: 2 },
       { state: 2, mcastIfn: 'd0', syncId: 4, syncMaxlen: 1472, mcastGroup: '224.0.0.81', mcastPort: 8848, mcastTtl: 1 },
     ]);
     expect(kernel.requests.filter((r) => r.cmd === 11).every((r) => r.dump)).toBe(true);
-    await client.stopDaemon({ state: 1 });
-    await expect(client.stopDaemon({ state: 1 })).rejects.toMatchObject({ errno: E.ESRCH, op: 'DEL_DAEMON' });
+    await applyOne(client, { kind: 'stop-daemon', daemon: { state: 1 } });
+    await expect(applyOne(client, { kind: 'stop-daemon', daemon: { state: 1 } })).rejects.toMatchObject({ errno: E.ESRCH, op: 'DEL_DAEMON' });
   });
 
   test('a daemon is not stopped sooner than daemonSettleMs after this client started it', async () => {
     make({ daemonSettleMs: 120 });
     const started = Date.now();
-    await client.startDaemon({ state: 2, mcastIfn: 'd0', syncId: 4 });
-    await client.stopDaemon({ state: 2 });
+    await applyOne(client, { kind: 'start-daemon', daemon: { state: 2, mcastIfn: 'd0', syncId: 4 } });
+    await applyOne(client, { kind: 'stop-daemon', daemon: { state: 2 } });
     expect(Date.now() - started).toBeGreaterThanOrEqual(115);
   });
 
   test('a daemon this client did not start is stopped without waiting', async () => {
     // With a settle time far beyond jest's 5 s limit, any wait would fail the test.
     make({ daemonSettleMs: 60_000 });
-    await expect(client.stopDaemon({ state: 1 })).rejects.toMatchObject({ errno: E.ESRCH, op: 'DEL_DAEMON' });
+    await expect(applyOne(client, { kind: 'stop-daemon', daemon: { state: 1 } })).rejects.toMatchObject({ errno: E.ESRCH, op: 'DEL_DAEMON' });
   });
 
   test('apply() keeps order around daemon changes and sends the other changes as batches', async () => {
     make({ daemonSettleMs: 30 });
     const changes: Change[] = [
-      { op: 'addService', service: svc() },
-      { op: 'addService', service: svc({ port: 81 }) },
-      { op: 'startDaemon', daemon: { state: 2, mcastIfn: 'd0', syncId: 4 } },
-      { op: 'stopDaemon', daemon: { state: 2 } },
-      { op: 'stopDaemon', daemon: { state: 2 } },
-      { op: 'addService', service: svc() },
+      { kind: 'add-service', service: svc() },
+      { kind: 'add-service', service: svc({ port: 81 }) },
+      { kind: 'start-daemon', daemon: { state: 2, mcastIfn: 'd0', syncId: 4 } },
+      { kind: 'stop-daemon', daemon: { state: 2 } },
+      { kind: 'stop-daemon', daemon: { state: 2 } },
+      { kind: 'add-service', service: svc() },
     ];
     const results = await client.apply(changes);
     expect(results.map((r) => (r === undefined ? 'ok' : (r as KernelError).code))).toEqual(['ok', 'ok', 'ok', 'ok', 'ESRCH', 'EEXIST']);
@@ -146,10 +147,10 @@ describe('commands against the fake table', () => {
   test('unknown attributes from a newer kernel survive services() -> editService()', async () => {
     kernel.extraServiceAttrs = [nla(40, [1, 2, 3, 4])];
     make();
-    await client.addService(svc());
+    await applyOne(client, { kind: 'add-service', service: svc() });
     const [s] = await client.services();
     expect(s.unknown).toEqual([{ type: 40, flags: 0, data: Buffer.from([1, 2, 3, 4]) }]);
-    await client.editService(s);
+    await applyOne(client, { kind: 'edit-service', service: s });
     const sent = kernel.requests.filter((r) => r.cmd === 2).pop()!;
     expect(sent.attrs.get(1)!.includes(Buffer.from([8, 0, 40, 0, 1, 2, 3, 4]))).toBe(true);
   });
@@ -157,8 +158,8 @@ describe('commands against the fake table', () => {
   test('an old kernel (no ADDR_FAMILY, no TUN_*, no STATS64) is read with fallbacks', async () => {
     kernel.oldKernel = true;
     make();
-    await client.addService(svc({ family: 10, address: '2001:db8::1' }));
-    await client.addDestination({ family: 10, protocol: 6, address: '2001:db8::1', port: 80 }, dest({ family: 10, address: '2001:db8::2' }));
+    await applyOne(client, { kind: 'add-service', service: svc({ family: 10, address: '2001:db8::1' }) });
+    await applyOne(client, { kind: 'add-server', service: { family: 10, protocol: 6, address: '2001:db8::1', port: 80 }, destination: dest({ family: 10, address: '2001:db8::2' }) });
     const [d] = await client.destinations({ family: 10, protocol: 6, address: '2001:db8::1', port: 80 });
     expect(d).toMatchObject({ family: 10, address: '2001:db8::2', tunnelType: 0, statsWidth: 32 });
   });
@@ -166,11 +167,11 @@ describe('commands against the fake table', () => {
 
 describe('errors', () => {
   test.each([
-    ['adding an existing service', E.EEXIST, 'NEW_SERVICE', (c: IpvsClient) => c.addService(svc()).then(() => c.addService(svc()))],
-    ['editing a missing service', E.ESRCH, 'SET_SERVICE', (c: IpvsClient) => c.editService(svc())],
+    ['adding an existing service', E.EEXIST, 'NEW_SERVICE', (c: IpvsClient) => applyOne(c, { kind: 'add-service', service: svc() }).then(() => applyOne(c, { kind: 'add-service', service: svc() }))],
+    ['editing a missing service', E.ESRCH, 'SET_SERVICE', (c: IpvsClient) => applyOne(c, { kind: 'edit-service', service: svc() })],
     ['getting a missing service', E.ESRCH, 'GET_SERVICE', (c: IpvsClient) => c.service(key1)],
-    ['deleting a missing destination', E.ENOENT, 'DEL_DEST', (c: IpvsClient) => c.addService(svc()).then(() => c.deleteDestination(key1, dest()))],
-    ['a negative weight', E.ERANGE, 'NEW_DEST', (c: IpvsClient) => c.addService(svc()).then(() => c.addDestination(key1, dest({ weight: -1 })))],
+    ['deleting a missing destination', E.ENOENT, 'DEL_DEST', (c: IpvsClient) => applyOne(c, { kind: 'add-service', service: svc() }).then(() => applyOne(c, { kind: 'delete-server', service: key1, destination: dest() }))],
+    ['a negative weight', E.ERANGE, 'NEW_DEST', (c: IpvsClient) => applyOne(c, { kind: 'add-service', service: svc() }).then(() => applyOne(c, { kind: 'add-server', service: key1, destination: dest({ weight: -1 }) }))],
   ])('%s: KernelError %d from %s', async (_what, errno, op, run) => {
     make();
     const e = await run(client).then(
@@ -184,9 +185,9 @@ describe('errors', () => {
   test('ext-ack text and offset reach the KernelError (uncapped and capped)', async () => {
     make();
     kernel.react(1, { errno: E.EINVAL, extack: 'bad scheduler', extackOffset: 48 });
-    await expect(client.addService(svc())).rejects.toMatchObject({ errno: E.EINVAL, extack: 'bad scheduler', extackOffset: 48, op: 'NEW_SERVICE' });
+    await expect(applyOne(client, { kind: 'add-service', service: svc() })).rejects.toMatchObject({ errno: E.EINVAL, extack: 'bad scheduler', extackOffset: 48, op: 'NEW_SERVICE' });
     kernel.react(1, { errno: E.EINVAL, extack: 'capped', capped: true });
-    await expect(client.addService(svc())).rejects.toMatchObject({ extack: 'capped', message: 'NEW_SERVICE: EINVAL (capped)' });
+    await expect(applyOne(client, { kind: 'add-service', service: svc() })).rejects.toMatchObject({ extack: 'capped', message: 'NEW_SERVICE: EINVAL (capped)' });
   });
 
   test('a dump ending in NLMSG_DONE with a negative status is a KernelError', async () => {
@@ -197,7 +198,7 @@ describe('errors', () => {
 
   test('a malformed encoding is refused without reaching the kernel', async () => {
     make();
-    await expect(client.addService(svc({ address: 'nope' }))).rejects.toBeInstanceOf(RangeError);
+    await expect(applyOne(client, { kind: 'add-service', service: svc({ address: 'nope' }) })).rejects.toBeInstanceOf(RangeError);
     expect(kernel.requests).toHaveLength(0);
   });
 });
@@ -231,14 +232,14 @@ describe('sequence numbers and deadlines', () => {
 
   test('stopping a daemon gets the longer deadline', async () => {
     make({ timeoutMs: 40, slowTimeoutMs: 2000 });
-    await client.startDaemon({ state: 1, mcastIfn: 'd0', syncId: 0 });
+    await applyOne(client, { kind: 'start-daemon', daemon: { state: 1, mcastIfn: 'd0', syncId: 0 } });
     kernel.react(10, { delayMs: 150 });
-    await expect(client.stopDaemon({ state: 1 })).resolves.toBeUndefined();
+    await expect(applyOne(client, { kind: 'stop-daemon', daemon: { state: 1 } })).resolves.toBeUndefined();
   });
 
   test('a silent dump times out and its socket is retired (the kernel may still be dumping)', async () => {
     make({ timeoutMs: 50 });
-    await client.addService(svc());
+    await applyOne(client, { kind: 'add-service', service: svc() });
     kernel.react(4, { silence: true });
     await expect(client.services()).rejects.toBeInstanceOf(TimeoutError);
     expect(kernel.sockets[0].closed).toBe(true);
@@ -256,7 +257,7 @@ describe('sequence numbers and deadlines', () => {
     make();
     await client.info();
     kernel.sendErrno = 1;
-    await expect(client.flush()).rejects.toMatchObject({ name: 'TransportError', errno: 1 });
+    await expect(applyOne(client, { kind: 'flush' })).rejects.toMatchObject({ name: 'TransportError', errno: 1 });
   });
 });
 
@@ -265,8 +266,8 @@ describe('batching (apply)', () => {
     const out: Change[] = [];
     for (let i = 0; i < n; i++) {
       const s = svc({ port: 1 + i });
-      out.push({ op: 'addService', service: s });
-      out.push({ op: 'addDestination', key: { ...key1, port: 1 + i }, destination: dest() });
+      out.push({ kind: 'add-service', service: s });
+      out.push({ kind: 'add-server', service: { ...key1, port: 1 + i }, destination: dest() });
     }
     return out;
   }
@@ -276,8 +277,8 @@ describe('batching (apply)', () => {
     await client.info();
     const list = changes(500);
     // Two deliberate failures at known positions.
-    list.splice(10, 0, { op: 'addService', service: svc({ port: 1 }) }); // duplicate -> EEXIST
-    list.splice(600, 0, { op: 'deleteService', key: { ...key1, port: 60000 } }); // missing -> ESRCH
+    list.splice(10, 0, { kind: 'add-service', service: svc({ port: 1 }) }); // duplicate -> EEXIST
+    list.splice(600, 0, { kind: 'delete-service', service: { ...key1, port: 60000 } }); // missing -> ESRCH
     const before = kernel.datagrams.length;
     const results = await client.apply(list);
     expect(results).toHaveLength(1002);
@@ -319,11 +320,11 @@ describe('batching (apply)', () => {
   test('a change that cannot be encoded fails alone', async () => {
     make();
     const results = await client.apply([
-      { op: 'addService', service: svc() },
-      { op: 'addService', service: svc({ address: 'bad' }) },
-      { op: 'setTimeouts', timeouts: { udp: 10 } },
-      { op: 'zero' },
-      { op: 'flush' },
+      { kind: 'add-service', service: svc() },
+      { kind: 'add-service', service: svc({ address: 'bad' }) },
+      { kind: 'set-timeout', timeouts: { udp: 10 } },
+      { kind: 'zero' },
+      { kind: 'flush' },
     ]);
     expect(results[0]).toBeUndefined();
     expect(results[1]).toBeInstanceOf(RangeError);
@@ -372,7 +373,7 @@ describe('batching (apply)', () => {
 describe('dumps under pressure', () => {
   test('ENOBUFS in the middle of a dump restarts it on a fresh socket; the result is complete', async () => {
     make();
-    for (let i = 0; i < 10; i++) await client.addService(svc({ port: 100 + i }));
+    for (let i = 0; i < 10; i++) await applyOne(client, { kind: 'add-service', service: svc({ port: 100 + i }) });
     kernel.react(4, { enobufsAfter: 4 });
     const list = await client.services();
     expect(list.map((s) => s.port)).toEqual(Array.from({ length: 10 }, (_, i) => 100 + i));
@@ -382,7 +383,7 @@ describe('dumps under pressure', () => {
 
   test('NLM_F_DUMP_INTR restarts the dump; too many restarts is a TransportError', async () => {
     make({ dumpRetries: 2 });
-    await client.addService(svc());
+    await applyOne(client, { kind: 'add-service', service: svc() });
     kernel.react(4, { dumpIntr: true }, 2);
     await expect(client.services()).resolves.toHaveLength(1);
     kernel.react(4, { dumpIntr: true }, 3);

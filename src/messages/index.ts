@@ -1,34 +1,20 @@
 /**
- * ipvsadm's (operation, errno) -> message table. The first matching row wins;
- * where nothing matches, the C library's strerror() text is printed.
+ * What ipvsadm says when something fails: its (operation, errno) -> message
+ * table, where the first matching row wins and otherwise the C library's
+ * strerror() text is printed; and the one line for any failure of a kernel
+ * operation, including those 1.31 cannot have (timeouts, socket errors).
  */
 import { constants } from 'os';
+import type { Operation } from '../ipvs/change';
+import { DecodeError, KernelError, TimeoutError, TransportError } from '../netlink/errors';
 import { strerror } from './strerror';
+
+export { strerror } from './strerror';
 
 const E = constants.errno;
 
-/** The operations ipvsadm names when it explains a kernel error. */
-export type KernelOperation =
-  | 'add-service'
-  | 'edit-service'
-  | 'delete-service'
-  | 'flush'
-  | 'zero'
-  | 'add-server'
-  | 'edit-server'
-  | 'delete-server'
-  | 'set-timeout'
-  | 'start-daemon'
-  | 'stop-daemon'
-  | 'get-info'
-  | 'get-services'
-  | 'get-service'
-  | 'get-dests'
-  | 'get-timeout'
-  | 'get-daemon';
-
 interface Row {
-  operation: KernelOperation | 'any';
+  operation: Operation | 'any';
   errno: number;
   message: string;
 }
@@ -64,7 +50,27 @@ const ROWS: readonly Row[] = [
   { operation: 'any', errno: E.EMSGSIZE, message: 'Module is wrong version' },
 ];
 
-export function kernelMessage(operation: KernelOperation, errno: number): string {
+export function kernelMessage(operation: Operation, errno: number): string {
   const row = ROWS.find((r) => r.errno === errno && (r.operation === operation || r.operation === 'any'));
   return row ? row.message : strerror(errno);
+}
+
+/**
+ * The one-line explanation ipvsadm gives for a failed kernel operation. A reply
+ * that could not be decoded counts as EINVAL, as in ipvsadm; failures ipvsadm
+ * cannot have (timeouts, socket errors) get a plain description.
+ */
+export function failureText(operation: Operation, error: unknown): string {
+  if (error instanceof KernelError) return kernelMessage(operation, error.errno);
+  if (error instanceof DecodeError) return kernelMessage(operation, E.EINVAL);
+  if (error instanceof TimeoutError) return `ipvsadm: ${error.message}`;
+  if (error instanceof TransportError) {
+    return error.errno !== undefined ? kernelMessage(operation, error.errno) : `ipvsadm: ${error.message}`;
+  }
+  throw error;
+}
+
+/** The line that ends the program when its output cannot be written. */
+export function writeErrorMessage(errno: number): string {
+  return `ipvsadm: write error: ${strerror(errno)}\n`;
 }
