@@ -1,6 +1,6 @@
 /** Shared helpers for the command-line tests. */
 import { Invocation, ParseFailure, isParseFailure, parseCommandLine } from '../../src/cli/parse';
-import { fakeResolver } from './fake-resolver';
+import { fakeResolver } from '../support/fake-resolver';
 
 /** A command line: a string is split on single blanks; use an array for empty or blank-containing words. */
 export type Args = string | readonly string[];

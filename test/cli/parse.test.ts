@@ -964,7 +964,7 @@ describe('restore lines (7.2/7.3): the failure kind tells a restore whether to s
 
 describe('name lookups happen in argv order and stop at the first error', () => {
   test('no lookup after a value error', async () => {
-    const { fakeResolver } = await import('./fake-resolver');
+    const { fakeResolver } = await import('../support/fake-resolver');
     const { parseCommandLine } = await import('../../src/cli/parse');
     const resolver = fakeResolver();
     await parseCommandLine(['-A', '-t', 'vip1:80', '-w', 'abc', '-M', 'localhost'], { argv0: 'ipvsadm', resolver });

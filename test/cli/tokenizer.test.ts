@@ -202,7 +202,7 @@ describe('popt behaviour through the parser', () => {
   });
   test('with POSIXLY_CORRECT, a word before the command leaves no command', async () => {
     const { parseCommandLine } = await import('../../src/cli/parse');
-    const { fakeResolver } = await import('./fake-resolver');
+    const { fakeResolver } = await import('../support/fake-resolver');
     const ctx = { argv0: 'ipvsadm', resolver: fakeResolver(), posixlyCorrect: true };
     expect(await parseCommandLine(['foo', '-L'], ctx)).toMatchObject({ message: `${tryHelp()}\n`, exitCode: 255 });
     expect(await parseCommandLine(['-L', 'foo', '-n'], ctx)).toMatchObject({ message: 'unexpected argument foo\n' });

@@ -13,7 +13,7 @@ import {
   strtoulWhole,
   truncateUtf8,
 } from '../../src/cli/values';
-import { fakeResolver } from './fake-resolver';
+import { fakeResolver } from '../support/fake-resolver';
 
 describe('string_to_number (strtol base 10, whole string)', () => {
   test.each([

@@ -1,5 +1,5 @@
 import type { NameResolver } from '../../src/cli/names';
-import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../../src/netlink/types';
+import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../../src/ipvs/types';
 import {
   ADDRPORT_MAX_LENGTH,
   createNamer,
@@ -8,7 +8,7 @@ import {
   portNameProtocol,
   resolveHosts,
 } from '../../src/render/addrport';
-import { FakeResolver } from './fixtures';
+import { fakeResolver } from '../support/fake-resolver';
 
 describe('numeric', () => {
   it('IPv4, IPv6 in brackets, mapped addresses, port 0', () => {
@@ -28,7 +28,7 @@ describe('resolved', () => {
     [AF_INET, '10.0.0.5'],
   ];
   it('host and port names by the service protocol', async () => {
-    const namer = await createNamer(false, new FakeResolver(), endpoints);
+    const namer = await createNamer(false, fakeResolver(), endpoints);
     expect(namer.addrPort(AF_INET, '10.0.0.1', 80, IPPROTO_TCP)).toBe('vip1.example.com:http');
     expect(namer.addrPort(AF_INET, '10.0.0.1', 80, IPPROTO_UDP)).toBe('vip1.example.com:80');
     expect(namer.addrPort(AF_INET, '10.0.0.1', 5672, IPPROTO_SCTP)).toBe('vip1.example.com:amqp');
@@ -37,7 +37,7 @@ describe('resolved', () => {
     expect(namer.addrPort(AF_INET, '10.0.0.5', 0, IPPROTO_TCP)).toBe('10.0.0.5:0');
   });
   it('cuts at 59 characters, which can remove the bracket and port', async () => {
-    const namer = await createNamer(false, new FakeResolver(), endpoints);
+    const namer = await createNamer(false, fakeResolver(), endpoints);
     expect(ADDRPORT_MAX_LENGTH).toBe(59);
     expect(namer.addrPort(AF_INET, '10.0.0.77', 80, IPPROTO_TCP)).toBe(
       'a-very-long-hostname-for-testing-truncation.example.com:htt',
@@ -49,7 +49,7 @@ describe('resolved', () => {
     expect(joinAddrPort(AF_INET, 'h'.repeat(57), '80')).toBe('h'.repeat(57) + ':8');
   });
   it('a numeric namer is used for -n without any lookups', async () => {
-    const resolver = new FakeResolver();
+    const resolver = fakeResolver();
     expect(await createNamer(true, resolver, endpoints)).toBe(numericNamer);
     expect(resolver.reverseLookups).toEqual([]);
   });
@@ -87,7 +87,7 @@ describe('resolveHosts', () => {
     expect(hosts.has('2/10.0.0.3')).toBe(true);
   });
   it('same text in two families is two lookups', async () => {
-    const resolver = new FakeResolver();
+    const resolver = fakeResolver();
     await resolveHosts(resolver, [
       [AF_INET, '10.0.0.1'],
       [AF_INET6, '10.0.0.1'],

@@ -8,13 +8,13 @@ import {
   renderConnections,
   strtoulHex,
 } from '../../src/render/connections';
-import { FakeResolver } from './fixtures';
+import { fakeResolver } from '../support/fake-resolver';
 import { sample } from './samples';
 
 const HEADER = 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n';
 
 const conns = (text: string | undefined, opts: Partial<Omit<ConnectionOptions, 'resolver'>> = {}) =>
-  renderConnections(text, { numeric: true, persistentConn: false, resolver: new FakeResolver(), ...opts });
+  renderConnections(text, { numeric: true, persistentConn: false, resolver: fakeResolver(), ...opts });
 
 /** A kernel line as /proc/net/ip_vs_conn writes it (hex addresses for IPv4, full form for IPv6). */
 function kernelLine(
@@ -153,7 +153,7 @@ describe('errors and odd input', () => {
     expect(lines[3]).toBe('XYZ 00:01  NONE        10.0.0.254:80      vip1.example.com:80 10.0.0.2:80');
   });
   it('resolves each distinct address once', async () => {
-    const resolver = new FakeResolver();
+    const resolver = fakeResolver();
     await renderConnections(sample('13.6 cat /proc/net/ip_vs_conn'), { numeric: false, persistentConn: false, resolver });
     expect(resolver.reverseLookups.length).toBe(new Set(resolver.reverseLookups).size);
     expect(new Set(resolver.reverseLookups)).toEqual(

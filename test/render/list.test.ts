@@ -1,7 +1,8 @@
 import type { ServiceWithDestinations } from '../../src/netlink/api';
-import type { Info } from '../../src/netlink/types';
+import type { Info } from '../../src/ipvs/types';
 import { ListFormat, ListOptions, renderBanner, renderListing, renderTitles } from '../../src/render/list';
-import { FakeResolver, dest, persistent, row, stats, svc } from './fixtures';
+import { listedDest, listedSvc, persistent, row, stats } from '../support/builders';
+import { fakeResolver } from '../support/fake-resolver';
 import { fwm5, fwm5Dests, table13, table1310, table1311, table1312, table1318, table136, table139 } from './tables';
 import { sample } from './samples';
 
@@ -17,7 +18,7 @@ function list(
     numeric: true,
     exact: false,
     nosort: false,
-    resolver: new FakeResolver(),
+    resolver: fakeResolver(),
     ...(full ? { banner: INFO } : {}),
     ...rest,
   });
@@ -107,8 +108,8 @@ describe('13.7 large numbers', () => {
     const a = stats({ conns: 1, inpkts: 17000, inbytes: 1105476000, inpps: 1594, inbps: 103638375 });
     const b = stats({ conns: 1, inpkts: 1600, inbytes: 104044800, inpps: 112, inbps: 7315650 });
     return [
-      row(svc('udp 10.0.0.5:9999', { stats: a }), dest('10.0.0.50:9999', 'masq', { stats: a })),
-      row(svc('udp 10.0.0.6:9999', { stats: b }), dest('10.0.0.60:9999', 'masq', { stats: b })),
+      row(listedSvc('udp 10.0.0.5:9999', { stats: a }), listedDest('10.0.0.50:9999', 'masq', { stats: a })),
+      row(listedSvc('udp 10.0.0.6:9999', { stats: b }), listedDest('10.0.0.60:9999', 'masq', { stats: b })),
     ];
   };
   it.each([
@@ -122,7 +123,7 @@ describe('13.7 large numbers', () => {
 
   it('rate: destination CPS/InPPS/OutPPS are never abbreviated, service ones are', async () => {
     const big = stats({ cps: 123456789, inpps: 1000000000, outpps: 100000000000, inbps: 1, outbps: 2 });
-    const text = await list([row(svc('tcp 10.0.0.1:80', { stats: big }), dest('10.0.0.2:80', 'masq', { stats: big }))], {
+    const text = await list([row(listedSvc('tcp 10.0.0.1:80', { stats: big }), listedDest('10.0.0.2:80', 'masq', { stats: big }))], {
       format: 'rate',
       full: false,
     });
@@ -135,16 +136,16 @@ const LONG6 = '2001:db8:1234:5678:9abc:def0:1234:5678';
 
 describe('13.8 fwmark traffic and long IPv6 addresses', () => {
   const table = (): ServiceWithDestinations[] => [
-    row(svc('tcp [2001:db8:1234:5678:9abc:def0:1234:ffff]:65535', { scheduler: 'rr' }), dest(`[${LONG6}]:65535`)),
+    row(listedSvc('tcp [2001:db8:1234:5678:9abc:def0:1234:ffff]:65535', { scheduler: 'rr' }), listedDest(`[${LONG6}]:65535`)),
     row(
-      svc('fwm 1', { scheduler: 'rr', ...persistent(600), stats: stats({ conns: 2, inpkts: 2, inbytes: 66 }) }),
-      dest('10.0.0.30:0', 'masq', { inactiveConns: 2, persistentConns: 1, stats: stats({ conns: 2, inpkts: 2, inbytes: 66 }) }),
+      listedSvc('fwm 1', { scheduler: 'rr', ...persistent(600), stats: stats({ conns: 2, inpkts: 2, inbytes: 66 }) }),
+      listedDest('10.0.0.30:0', 'masq', { inactiveConns: 2, persistentConns: 1, stats: stats({ conns: 2, inpkts: 2, inbytes: 66 }) }),
     ),
     row(
-      svc('fwm 2', { scheduler: 'rr', stats: stats({ conns: 1, inpkts: 1, inbytes: 60 }) }),
-      dest('10.0.0.31:8080', 'masq', { activeConns: 1, stats: stats({ conns: 1, inpkts: 1, inbytes: 60 }) }),
+      listedSvc('fwm 2', { scheduler: 'rr', stats: stats({ conns: 1, inpkts: 1, inbytes: 60 }) }),
+      listedDest('10.0.0.31:8080', 'masq', { activeConns: 1, stats: stats({ conns: 1, inpkts: 1, inbytes: 60 }) }),
     ),
-    row(svc('fwm6 3', { scheduler: 'rr' }), dest(`[${LONG6}]:65535`, 'masq', { activeConns: 1 })),
+    row(listedSvc('fwm6 3', { scheduler: 'rr' }), listedDest(`[${LONG6}]:65535`, 'masq', { activeConns: 1 })),
   ];
   it.each([
     ['13.8 ipvsadm -L -n', 'plain'],
@@ -165,9 +166,9 @@ describe('13.9 tunnels', () => {
   it('mixed families in one IPv6 service', async () => {
     const t = [
       row(
-        svc('tcp [2001:db8::1]:80'),
-        dest('10.0.0.40:80', 'tunnel'),
-        dest('[2001:db8::41]:80', 'tunnel', { tunnelType: 1, tunnelPort: 6080 }),
+        listedSvc('tcp [2001:db8::1]:80'),
+        listedDest('10.0.0.40:80', 'tunnel'),
+        listedDest('[2001:db8::41]:80', 'tunnel', { tunnelType: 1, tunnelPort: 6080 }),
       ),
     ];
     expect(await list(t, { format: 'tun-info', full: false })).toBe(
@@ -178,22 +179,22 @@ describe('13.9 tunnels', () => {
 
 describe('13.10 edit results and truncation', () => {
   const base = () => [
-    dest('10.0.0.11:80', 'route', { weight: 5 }),
-    dest('10.0.0.12:0'),
-    dest('10.0.0.13:8080'),
-    dest('10.0.0.14:80', 'tunnel'),
-    dest('10.0.0.254:80'),
-    dest('127.0.0.1:80', 'route'),
+    listedDest('10.0.0.11:80', 'route', { weight: 5 }),
+    listedDest('10.0.0.12:0'),
+    listedDest('10.0.0.13:8080'),
+    listedDest('10.0.0.14:80', 'tunnel'),
+    listedDest('10.0.0.254:80'),
+    listedDest('127.0.0.1:80', 'route'),
   ];
   it('persistent service with mask', async () => {
-    const t = [row(svc('tcp 10.0.0.1:80', { scheduler: 'rr', ...persistent(100, 0xffffff00) }), ...base())];
+    const t = [row(listedSvc('tcp 10.0.0.1:80', { scheduler: 'rr', ...persistent(100, 0xffffff00) }), ...base())];
     expect(await list(t)).toBe(sample('13.10 ipvsadm -L -n'));
   });
   it('after -E', async () => {
-    expect(await list([row(svc('tcp 10.0.0.1:80'), ...base())])).toBe(sample('13.10 ipvsadm -L -n #2'));
+    expect(await list([row(listedSvc('tcp 10.0.0.1:80'), ...base())])).toBe(sample('13.10 ipvsadm -L -n #2'));
   });
   it('sh with sh-fallback, persistent', async () => {
-    const t = [row(svc('tcp 10.0.0.1:80', { scheduler: 'sh', ...persistent(360), flags: 0x2 | 0x1 | 0x8 }), ...base())];
+    const t = [row(listedSvc('tcp 10.0.0.1:80', { scheduler: 'sh', ...persistent(360), flags: 0x2 | 0x1 | 0x8 }), ...base())];
     expect(await list(t, { full: false })).toBe(sample('13.10 ipvsadm -L -n -t 10.0.0.1:80'));
   });
   it('fwmark destinations get no port names', async () => {
@@ -218,10 +219,10 @@ describe('13.11 flags, masks, fwmarks, weights', () => {
     expect(await list(table1311())).toBe(sample('13.11 ipvsadm -L -n'));
   });
   it('-L -n -f 20 (ops)', async () => {
-    expect(await list([row(svc('fwm 20', { flags: 0x2 | 0x4 }))], { full: false })).toBe(sample('13.11 ipvsadm -L -n -f 20'));
+    expect(await list([row(listedSvc('fwm 20', { flags: 0x2 | 0x4 }))], { full: false })).toBe(sample('13.11 ipvsadm -L -n -f 20'));
   });
   it('persistent-conn prints the weight unsigned', async () => {
-    const t = [row(svc('tcp 10.0.0.1:80'), dest('10.0.0.2:80', 'masq', { weight: -1 }))];
+    const t = [row(listedSvc('tcp 10.0.0.1:80'), listedDest('10.0.0.2:80', 'masq', { weight: -1 }))];
     const lines = (await list(t, { format: 'persistent-conn', full: false })).split('\n');
     expect(lines[3]).toBe('  -> 10.0.0.2:80                  4294967295 0           0          0         ');
     const plain = (await list(t, { full: false })).split('\n');
@@ -264,16 +265,16 @@ describe('pieces', () => {
   });
   it('generic flag names with sh-like schedulers only when named sh/mh exactly', async () => {
     const t = [
-      row(svc('tcp 10.0.0.1:1', { scheduler: 'mh', flags: 0x2 | 0x20 })),
-      row(svc('tcp 10.0.0.1:2', { scheduler: 'shx', flags: 0x2 | 0x8 })),
+      row(listedSvc('tcp 10.0.0.1:1', { scheduler: 'mh', flags: 0x2 | 0x20 })),
+      row(listedSvc('tcp 10.0.0.1:2', { scheduler: 'shx', flags: 0x2 | 0x8 })),
     ];
     const lines = (await list(t, { full: false })).split('\n');
     expect(lines.slice(2, 4)).toEqual(['TCP  10.0.0.1:1 mh ()', 'TCP  10.0.0.1:2 shx (flag-1)']);
   });
   it('pe is shown only for persistent services; ops comes last', async () => {
     const t = [
-      row(svc('udp 10.0.0.1:1', { peName: 'sip', flags: 0x2 | 0x4 })),
-      row(svc('udp 10.0.0.1:2', { ...persistent(5, 0xffffff00), peName: 'sip', flags: 0x1 | 0x4 | 0x10 })),
+      row(listedSvc('udp 10.0.0.1:1', { peName: 'sip', flags: 0x2 | 0x4 })),
+      row(listedSvc('udp 10.0.0.1:2', { ...persistent(5, 0xffffff00), peName: 'sip', flags: 0x1 | 0x4 | 0x10 })),
     ];
     const lines = (await list(t, { full: false })).split('\n');
     expect(lines.slice(2, 4)).toEqual([
@@ -282,7 +283,7 @@ describe('pieces', () => {
     ]);
   });
   it('IPv6 service identifiers are never cut, IPv4 ones at 33', async () => {
-    const t = [row(svc('tcp [2001:db8::77]:80')), row(svc('tcp 10.0.0.77:80'))];
+    const t = [row(listedSvc('tcp [2001:db8::77]:80')), row(listedSvc('tcp 10.0.0.77:80'))];
     const lines = (await list(t, { full: false, numeric: false, nosort: true })).split('\n');
     expect(lines[2]).toBe('TCP  [a-very-long-ipv6-hostname-for-testing-truncation.example.c wlc');
     expect(lines[3]).toBe('TCP  a-very-long-hostname-for-tes wlc');
@@ -294,11 +295,11 @@ describe('pieces', () => {
     expect(JSON.stringify(t, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).toBe(before);
   });
   it('renders 5,000 services with 4 destinations each quickly, one lookup per distinct address', async () => {
-    const resolver = new FakeResolver();
+    const resolver = fakeResolver();
     const t: ServiceWithDestinations[] = [];
     for (let i = 0; i < 5000; i++) {
       const a = `10.${(i >> 8) & 0xff}.${i & 0xff}.1`;
-      t.push(row(svc(`tcp ${a}:80`), ...[1, 2, 3, 4].map((k) => dest(`192.168.0.${k}:80`))));
+      t.push(row(listedSvc(`tcp ${a}:80`), ...[1, 2, 3, 4].map((k) => listedDest(`192.168.0.${k}:80`))));
     }
     const start = Date.now();
     const text = await renderListing(t, { format: 'plain', numeric: false, exact: false, nosort: false, resolver, banner: INFO });

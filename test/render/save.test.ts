@@ -1,12 +1,13 @@
 import type { ServiceWithDestinations } from '../../src/netlink/api';
 import { numericNamer } from '../../src/render/addrport';
 import { renderSave, SaveError, savedDestinationLine, savedServiceId, savedServiceLine } from '../../src/render/save';
-import { FakeResolver, dest, persistent, row, svc } from './fixtures';
+import { listedDest, listedSvc, persistent, row } from '../support/builders';
+import { fakeResolver } from '../support/fake-resolver';
 import { sample } from './samples';
 import { table13, table1310, table1311, table1312, table1318, table139 } from './tables';
 
 const save = (table: ServiceWithDestinations[], numeric = true) =>
-  renderSave(table, { numeric, resolver: new FakeResolver() });
+  renderSave(table, { numeric, resolver: fakeResolver() });
 
 describe('save samples', () => {
   it('13.5 -S (names)', async () => {
@@ -34,7 +35,7 @@ describe('save samples', () => {
 
 describe('service lines', () => {
   it('option order: -p, -M, --pe, -o, -b', () => {
-    const s = svc('udp 10.0.0.1:5060', {
+    const s = listedSvc('udp 10.0.0.1:5060', {
       ...persistent(10, 0xffffff00),
       flags: 0x1 | 0x4 | 0x8,
       peName: 'sip',
@@ -45,42 +46,42 @@ describe('service lines', () => {
     );
   });
   it('--pe is saved without persistence; an empty flag list leaves a trailing blank', () => {
-    const pe = svc('udp 10.0.0.1:5061', { peName: 'sip' });
+    const pe = listedSvc('udp 10.0.0.1:5061', { peName: 'sip' });
     expect(savedServiceLine(pe, savedServiceId(pe, numericNamer))).toBe('-A -u 10.0.0.1:5061 -s wlc --pe sip');
-    const sh = svc('tcp 10.0.0.4:88', { scheduler: 'sh', flags: 0x2 | 0x20 });
+    const sh = listedSvc('tcp 10.0.0.4:88', { scheduler: 'sh', flags: 0x2 | 0x20 });
     expect(savedServiceLine(sh, savedServiceId(sh, numericNamer))).toBe('-A -t 10.0.0.4:88 -s sh -b ');
   });
   it('service ids for every protocol and fwmark family', () => {
-    expect(savedServiceId(svc('sctp 10.0.0.3:5000'), numericNamer)).toBe('--sctp-service 10.0.0.3:5000');
-    expect(savedServiceId(svc('proto1 10.9.0.1:7'), numericNamer)).toBe('--xxx-service 10.9.0.1:7');
-    expect(savedServiceId(svc('fwm6 4294967295'), numericNamer)).toBe('-f -1 -6');
-    expect(savedServiceId(svc('tcp [2001:db8::1]:80'), numericNamer)).toBe('-t [2001:db8::1]:80');
+    expect(savedServiceId(listedSvc('sctp 10.0.0.3:5000'), numericNamer)).toBe('--sctp-service 10.0.0.3:5000');
+    expect(savedServiceId(listedSvc('proto1 10.9.0.1:7'), numericNamer)).toBe('--xxx-service 10.9.0.1:7');
+    expect(savedServiceId(listedSvc('fwm6 4294967295'), numericNamer)).toBe('-f -1 -6');
+    expect(savedServiceId(listedSvc('tcp [2001:db8::1]:80'), numericNamer)).toBe('-t [2001:db8::1]:80');
   });
   it('IPv6 persistence prefix', () => {
-    const s = svc('tcp [2001:db8::1]:80', persistent(30, 64));
+    const s = listedSvc('tcp [2001:db8::1]:80', persistent(30, 64));
     expect(savedServiceLine(s, savedServiceId(s, numericNamer))).toBe('-A -t [2001:db8::1]:80 -s wlc -p 30 -M 64');
   });
 });
 
 describe('destination lines', () => {
-  const s = svc('tcp 10.0.0.1:80');
+  const s = listedSvc('tcp 10.0.0.1:80');
   const id = '-t 10.0.0.1:80';
   it('Local saves as -g, weights are signed, unknown tunnel types get no options', () => {
-    expect(savedDestinationLine(s, id, dest('10.0.0.2:80', 'local'), numericNamer)).toBe(
+    expect(savedDestinationLine(s, id, listedDest('10.0.0.2:80', 'local'), numericNamer)).toBe(
       '-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1',
     );
-    expect(savedDestinationLine(s, id, dest('10.0.0.2:80', 'masq', { weight: -5 }), numericNamer)).toBe(
+    expect(savedDestinationLine(s, id, listedDest('10.0.0.2:80', 'masq', { weight: -5 }), numericNamer)).toBe(
       '-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w -5',
     );
-    expect(savedDestinationLine(s, id, dest('10.0.0.2:80', 'tunnel', { tunnelType: 5, tunnelFlags: 3 }), numericNamer)).toBe(
+    expect(savedDestinationLine(s, id, listedDest('10.0.0.2:80', 'tunnel', { tunnelType: 5, tunnelFlags: 3 }), numericNamer)).toBe(
       '-a -t 10.0.0.1:80 -r 10.0.0.2:80 -i -w 1',
     );
   });
   it('tunnel options only for tunnel destinations; ipip ignores the checksum flags', () => {
-    expect(savedDestinationLine(s, id, dest('10.0.0.2:80', 'masq', { tunnelType: 1, tunnelFlags: 3 }), numericNamer)).toBe(
+    expect(savedDestinationLine(s, id, listedDest('10.0.0.2:80', 'masq', { tunnelType: 1, tunnelFlags: 3 }), numericNamer)).toBe(
       '-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1',
     );
-    expect(savedDestinationLine(s, id, dest('10.0.0.2:80', 'tunnel', { tunnelFlags: 3 }), numericNamer)).toBe(
+    expect(savedDestinationLine(s, id, listedDest('10.0.0.2:80', 'tunnel', { tunnelFlags: 3 }), numericNamer)).toBe(
       '-a -t 10.0.0.1:80 -r 10.0.0.2:80 -i -w 1 --tun-type ipip',
     );
   });
@@ -97,14 +98,14 @@ describe('state ipvsadm 1.31 crashes on (13.18): SaveError instead', () => {
   });
   it('tunnel checksum flags 3 (gue and gre)', async () => {
     for (const tunnelType of [1, 2]) {
-      const t = [row(svc('tcp 10.9.0.1:80'), dest('10.9.0.32:80', 'tunnel', { tunnelType, tunnelPort: 6080, tunnelFlags: 3 }))];
+      const t = [row(listedSvc('tcp 10.9.0.1:80'), listedDest('10.9.0.32:80', 'tunnel', { tunnelType, tunnelPort: 6080, tunnelFlags: 3 }))];
       await expect(save(t)).rejects.toThrow(
         'cannot save destination 10.9.0.32:80 of service -t 10.9.0.1:80: unknown tunnel checksum flags 3',
       );
     }
   });
   it('names the destination as it would be saved', async () => {
-    const t = [row(svc('tcp 10.0.0.1:80'), dest('10.0.0.11:8080', 7))];
+    const t = [row(listedSvc('tcp 10.0.0.1:80'), listedDest('10.0.0.11:8080', 7))];
     await expect(save(t, false)).rejects.toThrow(
       'cannot save destination rs11:http-alt of service -t vip1.example.com:http: unknown forwarding method 7',
     );
@@ -147,7 +148,7 @@ describe('round trip through the options save writes', () => {
         const mask = opts.get('-M')?.[0];
         out.push(
           row(
-            svc(spec, {
+            listedSvc(spec, {
               scheduler: opts.get('-s')![0],
               flags,
               timeout: Number(opts.get('-p')?.[0] ?? 0),
@@ -168,7 +169,7 @@ describe('round trip through the options save writes', () => {
         const tunType = opts.get('--tun-type')?.[0];
         const csum = opts.has('--tun-csum') ? 1 : opts.has('--tun-remcsum') ? 2 : 0;
         out[out.length - 1].destinations.push(
-          dest(opts.get('-r')![0], fwd, {
+          listedDest(opts.get('-r')![0], fwd, {
             weight: Number(opts.get('-w')![0]),
             tunnelType: tunType === 'gue' ? 1 : tunType === 'gre' ? 2 : 0,
             tunnelPort: Number(opts.get('--tun-port')?.[0] ?? 0),

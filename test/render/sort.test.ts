@@ -1,6 +1,6 @@
 import { numberToIPv4 } from '../../src/netlink/inet';
-import type { Destination, Service } from '../../src/netlink/types';
-import { AF_INET, AF_INET6 } from '../../src/netlink/types';
+import type { Destination, Service } from '../../src/ipvs/types';
+import { AF_INET, AF_INET6 } from '../../src/ipvs/types';
 import {
   addressWords,
   compareDestinations,
@@ -11,7 +11,7 @@ import {
   sortTable,
   wrappingDiff,
 } from '../../src/render/sort';
-import { dest, svc } from './fixtures';
+import { listedDest, listedSvc } from '../support/builders';
 import { table1312 } from './tables';
 
 const label = (s: Service) =>
@@ -62,25 +62,25 @@ describe('wrapping comparators', () => {
   });
 
   it('services: fwmark, family, protocol, address, port', () => {
-    expect(compareServices(svc('fwm 1'), svc('fwm 2'))).toBeLessThan(0);
-    expect(compareServices(svc('fwm 4294967295'), svc('tcp 10.0.0.1:80'))).toBeLessThan(0);
-    expect(compareServices(svc('tcp 10.0.0.1:80'), svc('fwm 1'))).toBeLessThan(0);
-    expect(compareServices(svc('fwm 2'), svc('fwm6 2'))).toBeLessThan(0);
-    expect(compareServices(svc('tcp [::1]:80'), svc('tcp 10.0.0.1:80'))).toBeGreaterThan(0);
-    expect(compareServices(svc('udp 10.0.0.1:80'), svc('tcp 10.0.0.2:80'))).toBeGreaterThan(0);
-    expect(compareServices(svc('tcp 10.0.0.1:81'), svc('tcp 10.0.0.1:80'))).toBeGreaterThan(0);
-    expect(compareServices(svc('tcp 10.0.0.1:80'), svc('tcp 10.0.0.1:80'))).toBe(0);
-    expect(compareServices(svc('tcp 200.0.0.1:80'), svc('tcp 10.0.0.1:80'))).toBeLessThan(0);
-    expect(compareServices(svc('tcp [ffff::1]:80'), svc('tcp [::1]:80'))).toBeLessThan(0);
+    expect(compareServices(listedSvc('fwm 1'), listedSvc('fwm 2'))).toBeLessThan(0);
+    expect(compareServices(listedSvc('fwm 4294967295'), listedSvc('tcp 10.0.0.1:80'))).toBeLessThan(0);
+    expect(compareServices(listedSvc('tcp 10.0.0.1:80'), listedSvc('fwm 1'))).toBeLessThan(0);
+    expect(compareServices(listedSvc('fwm 2'), listedSvc('fwm6 2'))).toBeLessThan(0);
+    expect(compareServices(listedSvc('tcp [::1]:80'), listedSvc('tcp 10.0.0.1:80'))).toBeGreaterThan(0);
+    expect(compareServices(listedSvc('udp 10.0.0.1:80'), listedSvc('tcp 10.0.0.2:80'))).toBeGreaterThan(0);
+    expect(compareServices(listedSvc('tcp 10.0.0.1:81'), listedSvc('tcp 10.0.0.1:80'))).toBeGreaterThan(0);
+    expect(compareServices(listedSvc('tcp 10.0.0.1:80'), listedSvc('tcp 10.0.0.1:80'))).toBe(0);
+    expect(compareServices(listedSvc('tcp 200.0.0.1:80'), listedSvc('tcp 10.0.0.1:80'))).toBeLessThan(0);
+    expect(compareServices(listedSvc('tcp [ffff::1]:80'), listedSvc('tcp [::1]:80'))).toBeLessThan(0);
   });
 
   it('destinations: the left family decides how many words count', () => {
     // IPv4 left: only the first word, 0x0a000001 vs 0x20010db8.
-    expect(compareDestinations(dest('10.0.0.1:80'), dest('[2001:db8::1]:80'))).toBeLessThan(0);
+    expect(compareDestinations(listedDest('10.0.0.1:80'), listedDest('[2001:db8::1]:80'))).toBeLessThan(0);
     // IPv6 left against IPv4 (zero-filled): first words 0x0a000001 vs 0x0a000001, then 1 vs 0.
-    expect(compareDestinations(dest('[a00:1::1]:80'), dest('10.0.0.1:80'))).toBeGreaterThan(0);
-    expect(compareDestinations(dest('10.0.0.1:80'), dest('[a00:1::1]:80'))).toBe(0);
-    expect(compareDestinations(dest('10.0.0.5:1'), dest('10.0.0.5:65535'))).toBeLessThan(0);
+    expect(compareDestinations(listedDest('[a00:1::1]:80'), listedDest('10.0.0.1:80'))).toBeGreaterThan(0);
+    expect(compareDestinations(listedDest('10.0.0.1:80'), listedDest('[a00:1::1]:80'))).toBe(0);
+    expect(compareDestinations(listedDest('10.0.0.5:1'), listedDest('10.0.0.5:65535'))).toBeLessThan(0);
   });
 });
 
@@ -128,7 +128,7 @@ describe('13.12 from the --nosort order', () => {
     ]);
   });
   it('the wrap makes the result depend on the input order', () => {
-    const a = [svc('tcp 1.0.0.1:80'), svc('tcp 100.0.0.1:80'), svc('tcp 200.0.0.1:80')];
+    const a = [listedSvc('tcp 1.0.0.1:80'), listedSvc('tcp 100.0.0.1:80'), listedSvc('tcp 200.0.0.1:80')];
     const forward = sortServices(a).map(label);
     const backward = sortServices([...a].reverse()).map(label);
     expect(forward).not.toEqual(backward);
@@ -183,9 +183,9 @@ describe('property: equals an ordinary sort when all values are within 2^31 of e
       for (let i = 0; i < n; i++) {
         const kind = rand();
         const port = pick([0, 1, 80, 443, 65535]);
-        if (kind < 0.2) services.push(svc(`${pick(['fwm', 'fwm6'])} ${1 + Math.floor(rand() * 0x7ffffffe)}`));
-        else if (kind < 0.6) services.push(svc(`${pick(['tcp', 'udp', 'sctp'])} ${pick(v4)}:${port}`));
-        else services.push(svc(`${pick(['tcp', 'udp', 'sctp'])} [${pick(v6)}]:${port}`));
+        if (kind < 0.2) services.push(listedSvc(`${pick(['fwm', 'fwm6'])} ${1 + Math.floor(rand() * 0x7ffffffe)}`));
+        else if (kind < 0.6) services.push(listedSvc(`${pick(['tcp', 'udp', 'sctp'])} ${pick(v4)}:${port}`));
+        else services.push(listedSvc(`${pick(['tcp', 'udp', 'sctp'])} [${pick(v6)}]:${port}`));
       }
       const expected = [...services].sort(naiveServiceCompare);
       expect(sortServices(services)).toEqual(expected);
@@ -201,7 +201,7 @@ describe('property: equals an ordinary sort when all values are within 2^31 of e
         family === AF_INET ? numberToIPv4(Math.floor(rand() * 0x80000000)) : `[${randomV6(rand)}]`,
       );
       const destinations = Array.from({ length: n }, () =>
-        dest(`${pool[Math.floor(rand() * pool.length)]}:${Math.floor(rand() * 65536)}`),
+        listedDest(`${pool[Math.floor(rand() * pool.length)]}:${Math.floor(rand() * 65536)}`),
       );
       expect(sortDestinations(destinations)).toEqual([...destinations].sort(naiveDestinationCompare));
     }
