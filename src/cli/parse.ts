@@ -17,6 +17,7 @@ import {
   IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM,
   IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM,
 } from '../netlink/constants';
+import { EXIT_KERNEL_REFUSED, EXIT_USAGE } from '../messages/exit-status';
 import type { NameResolver } from './names';
 import type { CommandName, OptionName } from './options';
 import { checkCommandOptions, checkTunnelOptions, MatrixCommand, TUNNEL_TYPES } from './matrix';
@@ -71,7 +72,7 @@ export interface Invocation {
 export interface ParseFailure {
   /** The complete stderr text to print, including the trailing newline(s). */
   message: string;
-  exitCode: 2 | 255;
+  exitCode: typeof EXIT_USAGE | typeof EXIT_KERNEL_REFUSED;
   /**
    * usage: the first option was not a command (the Try line; ends a restore);
    * popt: a popt error after the command (ipvsadm returns instead of exiting: a restore goes on);
@@ -337,7 +338,7 @@ async function parseOrThrow(argv: readonly string[], context: ParseContext): Pro
   const { tokens, leftovers } = tokenize(argv, { posixlyCorrect: context.posixlyCorrect });
   const first = tokens[0];
   if (!first || first.kind === 'error' || !first.spec.isCommand || !first.spec.command) {
-    return { message: tryHelpMessage(context.argv0), exitCode: 255, kind: 'usage' };
+    return { message: tryHelpMessage(context.argv0), exitCode: EXIT_KERNEL_REFUSED, kind: 'usage' };
   }
   const command = first.spec.command;
   if (command === 'help' || command === 'version') return emptyInvocation(command);
@@ -349,7 +350,7 @@ async function parseOrThrow(argv: readonly string[], context: ParseContext): Pro
 
   for (const token of tokens.slice(1)) {
     if (token.kind === 'error') {
-      return { message: `${token.word}: ${token.error}\n`, exitCode: 255, kind: 'popt' };
+      return { message: `${token.word}: ${token.error}\n`, exitCode: EXIT_KERNEL_REFUSED, kind: 'popt' };
     }
     await applyOption(draft, token);
   }

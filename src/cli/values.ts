@@ -7,6 +7,7 @@
 import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/types';
 import { formatIPv4, formatIPv6, inetAton, numberToIPv4, parseIPv4, parseIPv6 } from '../netlink/inet';
 import type { NameResolver } from './names';
+import { EXIT_USAGE, type EXIT_KERNEL_REFUSED } from '../messages/exit-status';
 import type { TunnelTypeName } from './matrix';
 import { TUNNEL_TYPES } from './matrix';
 
@@ -14,7 +15,7 @@ import { TUNNEL_TYPES } from './matrix';
 export class UsageError extends Error {
   constructor(
     message: string,
-    readonly exitCode: 2 | 255 = 2,
+    readonly exitCode: typeof EXIT_USAGE | typeof EXIT_KERNEL_REFUSED = EXIT_USAGE,
   ) {
     super(message);
     this.name = 'UsageError';

@@ -1,24 +1,22 @@
 /**
  * What a command gets to work with. Commands never touch process streams: they
- * write through `out` and `err`, which main wires to stdout/stderr and tests
- * capture.
+ * write through `out` and `err`, which the program wires to stdout/stderr and
+ * tests capture. A context is also what the parser needs (a restore parses
+ * each line with it).
  */
 import type { IpvsApi } from '../netlink/api';
 import type { Info } from '../ipvs/types';
-import type { NameResolver } from '../cli/names';
+import type { ParseContext } from '../cli/parse';
 
 export interface OutputSink {
   out(text: string): void;
   err(text: string): void;
 }
 
-export interface CommandContext extends OutputSink {
+export interface CommandContext extends OutputSink, ParseContext {
   api: IpvsApi;
   /** GET_INFO answer taken when IPVS was opened. */
   info: Info;
-  resolver: NameResolver;
-  /** The program name as invoked, for messages that quote it. */
-  argv0: string;
   /** Contents of /proc/net/ip_vs_conn; rejects when it cannot be read. */
   readConnections(): Promise<string>;
   /** Standard input as it arrives (for --restore). */

@@ -1,40 +1,29 @@
-/** Dispatch of a parsed invocation to its command. */
+/** Dispatch of a parsed invocation to its command (all but --restore, which runs invocations itself). */
 import type { Invocation } from '../cli/parse';
-import { helpText, versionText } from '../cli/help';
-import type { CommandContext } from './context';
 import { applyOne } from '../netlink/api';
-import { failureText } from '../messages';
 import { changeOf } from './changes';
-import { EXIT_KERNEL_REFUSED, EXIT_OK } from './exit-status';
+import type { CommandContext } from './context';
 import { runList } from './list';
+import type { CommandResult } from './results';
 import { runSave } from './save';
 
-export type RestoreRunner = (ctx: CommandContext) => Promise<number>;
-
-export async function runInvocation(inv: Invocation, ctx: CommandContext, restore: RestoreRunner): Promise<number> {
+export async function runInvocation(inv: Invocation, ctx: CommandContext): Promise<CommandResult> {
   const change = changeOf(inv);
   if (change) {
-    try {
-      await applyOne(ctx.api, change);
-      return EXIT_OK;
-    } catch (error) {
-      ctx.err(`${failureText(change.kind, error)}\n`);
-      return EXIT_KERNEL_REFUSED;
-    }
+    return applyOne(ctx.api, change).then(
+      (): CommandResult => ({ kind: 'changed', change }),
+      (error: unknown): CommandResult => ({ kind: 'change-refused', change, error }),
+    );
   }
   switch (inv.command) {
     case 'list':
       return runList(inv, ctx);
     case 'save':
       return runSave(inv, ctx);
-    case 'restore':
-      return restore(ctx);
     case 'help':
-      ctx.out(helpText(ctx.argv0));
-      return EXIT_OK;
+      return { kind: 'help', argv0: ctx.argv0 };
     case 'version':
-      ctx.out(versionText());
-      return EXIT_OK;
+      return { kind: 'version' };
     default:
       throw new Error(`no runner for command ${inv.command}`);
   }

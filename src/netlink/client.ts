@@ -72,10 +72,6 @@ export class IpvsClient implements IpvsApi {
     return first;
   }
 
-  private async run(req: IpvsRequest): Promise<void> {
-    await this.transact(req, 'do', () => undefined);
-  }
-
   async info(): Promise<Info> {
     return this.one(requests.getInfo(), decodeInfoReply);
   }

@@ -2,7 +2,8 @@
  * `ipvsadm -L`: banner, column titles, one line per service and per
  * destination, in the layouts of ipvsadm 1.31 (trailing blanks included).
  */
-import type { NameResolver } from '../cli/names';
+import type { ListFormat } from '../cli/parse';
+import type { ListView } from '../commands/results';
 import type { ServiceWithDestinations } from '../netlink/api';
 import type { Destination, Info, Service, Stats } from '../ipvs/types';
 import { AF_INET6 } from '../ipvs/types';
@@ -21,19 +22,11 @@ import {
 import { formatExactRate, formatLargeNumber } from './numbers';
 import { orderTable } from './sort';
 
-export type ListFormat = 'plain' | 'stats' | 'rate' | 'thresholds' | 'persistent-conn' | 'tun-info';
+export type { ListFormat };
 
-export interface ListOptions {
-  format: ListFormat;
-  /** -n */
-  numeric: boolean;
-  /** --exact (stats and rate numbers) */
-  exact: boolean;
-  /** --nosort: kernel order */
-  nosort: boolean;
+export interface ListOptions extends ListView {
   /** Full listings only; omitted for `-L -t/-u/-f ...`. */
   banner?: Info;
-  resolver: NameResolver;
 }
 
 /** Non-IPv6 service identifiers are cut to this many characters. */

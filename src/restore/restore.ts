@@ -15,29 +15,26 @@
  */
 import { StringDecoder } from 'string_decoder';
 import type { Change } from '../ipvs/change';
-import type { Invocation, ParseFailure } from '../cli/parse';
+import { isParseFailure, parseCommandLine, tryHelpMessage } from '../cli/parse';
 import type { CommandContext } from '../commands/context';
 import { changeOf } from '../commands/changes';
 import { failureText } from '../messages';
-import { EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED } from '../commands/exit-status';
+import { runInvocation } from '../commands/run';
+import { writeClassic } from '../render/classic';
+import { EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED } from '../messages/exit-status';
 
 /** Splits a restore line into words: blanks, tabs and carriage returns separate; `ipvsadm` words vanish. */
 export function restoreLineWords(line: string): string[] {
   return line.split(/[ \t\r]+/).filter((word) => word !== '' && word !== 'ipvsadm');
 }
 
-export interface RestoreHooks {
-  parse(argv: readonly string[]): Promise<Invocation | ParseFailure>;
-  /** Runs a line that is not a change (listing, save, help...), returning its status. */
-  runOther(inv: Invocation): Promise<number>;
-  /** Whether a parse failure ends the whole restore (usage and validation errors) or only its line (popt errors). */
-  endsRestore(failure: ParseFailure): boolean;
-  /** The message and status for a nested --restore line. */
-  nestedRestore(): ParseFailure;
+/** Runs the lines of standard input; returns the exit status. */
+export async function runRestore(ctx: CommandContext): Promise<number> {
+  return runRestoreLines(linesOf(ctx.stdin()), ctx);
 }
 
 /** Runs the lines of one restore stream; returns the exit status. */
-export async function runRestoreStream(lines: AsyncIterable<string[]>, ctx: CommandContext, hooks: RestoreHooks): Promise<number> {
+export async function runRestoreLines(lines: AsyncIterable<string[]>, ctx: CommandContext): Promise<number> {
   let status = EXIT_OK;
   let pending: Change[] = [];
 
@@ -60,19 +57,20 @@ export async function runRestoreStream(lines: AsyncIterable<string[]>, ctx: Comm
     for (const line of chunk) {
       const words = restoreLineWords(line);
       if (words.length === 0) continue;
-      const parsed = await hooks.parse(words);
-      if ('exitCode' in parsed) {
+      const parsed = await parseCommandLine(words, ctx);
+      if (isParseFailure(parsed)) {
         await flush();
         ctx.err(parsed.message);
-        if (hooks.endsRestore(parsed)) return parsed.exitCode;
+        // A usage or validation error ends the restore; a popt error on a later option fails its line only.
+        if (parsed.kind !== 'popt') return parsed.exitCode;
         status = parsed.exitCode;
         continue;
       }
       if (parsed.command === 'restore') {
+        // 1.31 refuses a nested -R with the Try line.
         await flush();
-        const nested = hooks.nestedRestore();
-        ctx.err(nested.message);
-        return nested.exitCode;
+        ctx.err(tryHelpMessage(ctx.argv0));
+        return EXIT_KERNEL_REFUSED;
       }
       const change = changeOf(parsed);
       if (change) {
@@ -80,7 +78,7 @@ export async function runRestoreStream(lines: AsyncIterable<string[]>, ctx: Comm
         continue;
       }
       await flush();
-      status = await hooks.runOther(parsed);
+      status = await writeClassic(await runInvocation(parsed, ctx), ctx);
       // A failed listing (No such service, a failed dump, /proc/net/ip_vs_conn,
       // --timeout, --daemon) exits the whole process in 1.31, mid-restore too.
       if (status === EXIT_QUERY_FAILED) return status;

@@ -1,20 +1,21 @@
-import {
-  CONN_OPEN_ERROR,
-  CONN_UNEXPECTED_INPUT,
-  ConnectionOptions,
-  fgetsPieces,
-  formatExpiry,
-  parseConnections,
-  renderConnections,
-  strtoulHex,
-} from '../../src/render/connections';
+import { connectionTableOf, fgetsPieces, parseConnections, strtoulHex } from '../../src/commands/connections';
+import { writeClassic } from '../../src/render/classic';
+import { CONN_OPEN_ERROR, CONN_UNEXPECTED_INPUT, ConnectionOptions, formatExpiry } from '../../src/render/connections';
 import { fakeResolver } from '../support/fake-resolver';
 import { sample } from './samples';
 
 const HEADER = 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n';
 
-const conns = (text: string | undefined, opts: Partial<Omit<ConnectionOptions, 'resolver'>> = {}) =>
-  renderConnections(text, { numeric: true, persistentConn: false, resolver: fakeResolver(), ...opts });
+/** `-L -c` over this file text, as the program writes it: stdout, the stderr line if any, and the status. */
+async function conns(text: string | undefined, opts: Partial<ConnectionOptions> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const exitCode = await writeClassic(
+    { kind: 'connections', connections: connectionTableOf(text), numeric: true, persistentConn: false, resolver: fakeResolver(), ...opts },
+    { out: (t) => void (stdout += t), err: (t) => void (stderr += t) },
+  );
+  return stderr === '' ? { stdout, exitCode } : { stdout, error: stderr.replace(/\n$/, ''), exitCode };
+}
 
 /** A kernel line as /proc/net/ip_vs_conn writes it (hex addresses for IPv4, full form for IPv6). */
 function kernelLine(
@@ -154,7 +155,7 @@ describe('errors and odd input', () => {
   });
   it('resolves each distinct address once', async () => {
     const resolver = fakeResolver();
-    await renderConnections(sample('13.6 cat /proc/net/ip_vs_conn'), { numeric: false, persistentConn: false, resolver });
+    await conns(sample('13.6 cat /proc/net/ip_vs_conn'), { numeric: false, resolver });
     expect(resolver.reverseLookups.length).toBe(new Set(resolver.reverseLookups).size);
     expect(new Set(resolver.reverseLookups)).toEqual(
       new Set([

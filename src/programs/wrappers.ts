@@ -3,7 +3,8 @@
  * wrappers but without their extra processes: the ipvsadm runs they make
  * happen in this process, each opening IPVS like a separate ipvsadm would.
  */
-import { runProgram, type ProgramDeps } from '../main';
+import { EXIT_SAVE_USAGE } from '../messages/exit-status';
+import { runProgram, type ProgramDeps } from './ipvsadm';
 
 /** ipvsadm-save [-n]: any other word starting with '-' prints the usage and fails. */
 export async function runSaveWrapper(args: readonly string[], scriptName: string, deps: ProgramDeps): Promise<number> {
@@ -13,7 +14,7 @@ export async function runSaveWrapper(args: readonly string[], scriptName: string
     else if (arg.startsWith('-')) {
       deps.err(`${scriptName}: Script to save the IPVS table to stdout.\n`);
       deps.err('   With the -n option, prints out the table in numeric format.\n');
-      return 1;
+      return EXIT_SAVE_USAGE;
     }
   }
   return runProgram(numeric ? ['-S', '-n'] : ['-S'], deps);

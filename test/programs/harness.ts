@@ -1,8 +1,8 @@
 /** Drives the whole program in-process against FakeIpvs, capturing output. */
 import type { NameResolver } from '../../src/cli/names';
-import { runProgram, type ProgramDeps } from '../../src/main';
+import { runProgram, type ProgramDeps } from '../../src/programs/ipvsadm';
 import { FamilyNotFoundError } from '../../src/netlink/errors';
-import { FakeIpvs } from './fake-ipvs';
+import { FakeIpvs } from '../support/fake-ipvs';
 
 export const fakeResolver: NameResolver = {
   async hostToIPv4(name) {

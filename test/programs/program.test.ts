@@ -1,6 +1,6 @@
-import { FakeIpvs } from './fake-ipvs';
+import { FakeIpvs } from '../support/fake-ipvs';
 import { run, makeDeps } from './harness';
-import { runSaveWrapper, runRestoreWrapper, restoreWrapperInput } from '../../src/restore/wrappers';
+import { runSaveWrapper, runRestoreWrapper, restoreWrapperInput } from '../../src/programs/wrappers';
 import { restoreLineWords } from '../../src/restore/restore';
 import { openFailureReason } from '../../src/commands/open';
 import { FamilyNotFoundError, KernelError } from '../../src/netlink/errors';
@@ -20,7 +20,7 @@ describe('opening IPVS', () => {
   test('without the family, root gets "Protocol not available" after one modprobe', async () => {
     const sink = { stdout: [] as string[], stderr: [] as string[] };
     const deps = makeDeps({ kernel: 'missing' }, sink);
-    const { runProgram } = await import('../../src/main');
+    const { runProgram } = await import('../../src/programs/ipvsadm');
     const status = await runProgram(['-L', '-n'], deps);
     expect(status).toBe(2);
     expect(deps.modprobeCalls).toBe(1);
@@ -51,7 +51,7 @@ describe('opening IPVS', () => {
       if (attempts === 1) throw new FamilyNotFoundError('IPVS', 2);
       return open();
     };
-    const { runProgram } = await import('../../src/main');
+    const { runProgram } = await import('../../src/programs/ipvsadm');
     expect(await runProgram(['-A', '-t', '10.0.0.1:80'], deps)).toBe(0);
     expect(attempts).toBe(2);
     expect(kernel.entries.size).toBe(1);

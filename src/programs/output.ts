@@ -17,13 +17,14 @@
  */
 import * as fs from 'fs';
 import { constants as osConstants } from 'os';
-import type { OutputSink } from './commands/context';
-import { writeErrorMessage } from './messages';
+import type { OutputSink } from '../commands/context';
+import { writeErrorMessage } from '../messages';
+import { EXIT_SIGPIPE, EXIT_WRITE_ERROR } from '../messages/exit-status';
 
 /** glibc's BUFSIZ, the largest stdio buffer it picks from st_blksize. */
 const BUFSIZ = 8192;
-/** Status a shell reports for a process killed by SIGPIPE (128 + 13). */
-export const SIGPIPE_STATUS = 141;
+/** Re-exported for the bundled-module tests, which reach this file alone. */
+export { EXIT_SIGPIPE as SIGPIPE_STATUS } from '../messages/exit-status';
 
 const { EAGAIN, EINTR, EIO, EPIPE } = osConstants.errno;
 
@@ -108,7 +109,7 @@ export function createStdio(options: StdioOptions): Stdio {
       // Nowhere left to say what went wrong; what stdout holds is still owed, as exit() would write it.
       flush();
     }
-    return sys.exit(1);
+    return sys.exit(EXIT_WRITE_ERROR);
   }
 
   function flush(): void {
@@ -185,7 +186,7 @@ export function dieOfSigpipe(): never {
   process.removeListener('SIGPIPE', listener);
   process.kill(process.pid, 'SIGPIPE');
   // Only reached if the signal could not be delivered: the status a shell would have shown.
-  return process.exit(SIGPIPE_STATUS);
+  return process.exit(EXIT_SIGPIPE);
 }
 
 /**

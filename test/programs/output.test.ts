@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import {
   createStdio, errnoOf, type Buffering, type OutputSystem,
-} from '../src/output';
-import { writeErrorMessage } from '../src/messages';
-import { closedPipe } from './support/closed-pipe';
+} from '../../src/programs/output';
+import { writeErrorMessage } from '../../src/messages';
+import { closedPipe } from '../support/closed-pipe';
 
 const ENOSPC_LINE = 'ipvsadm: write error: No space left on device\n';
 
@@ -244,7 +244,7 @@ describe('errnoOf', () => {
   });
 });
 
-// The real system, in child processes: src/output.ts bundled once with esbuild
+// The real system, in child processes: src/programs/output.ts bundled once with esbuild
 // (a devDependency), and small scripts that use it with a real descriptor.
 describe('in a real process', () => {
   let dir: string;
@@ -256,7 +256,7 @@ describe('in a real process', () => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const esbuild = require('esbuild') as typeof import('esbuild');
     esbuild.buildSync({
-      entryPoints: [path.join(__dirname, '..', 'src', 'output.ts')],
+      entryPoints: [path.join(__dirname, '..', '..', 'src', 'programs', 'output.ts')],
       bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'warning',
     });
   });

@@ -1,15 +1,18 @@
 /**
- * Wiring of the real process: streams, the kernel, the system resolver. Kept
- * apart from main.ts so that everything else can be driven by tests.
+ * The programs this package installs, and the only code that touches the
+ * process: arguments, environment, standard streams, the kernel socket, the
+ * system resolver, the exit status. Everything below is driven through
+ * ProgramDeps, so tests run whole programs without any of these.
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { runProgram, type ProgramDeps } from './main';
-import { runRestoreWrapper, runSaveWrapper } from './restore/wrappers';
-import { openIpvs } from './netlink/client';
-import { systemResolver } from './cli/system-names';
-import { loadIpvsModule } from './commands/open';
-import { SIGPIPE_STATUS, createStdio, dieOfSigpipe, processOutputSystem } from './output';
+import { runProgram, type ProgramDeps } from './ipvsadm';
+import { runRestoreWrapper, runSaveWrapper } from './wrappers';
+import { openIpvs } from '../netlink/client';
+import { systemResolver } from '../cli/system-names';
+import { loadIpvsModule } from '../commands/open';
+import { createStdio, dieOfSigpipe, processOutputSystem } from './output';
+import { EXIT_INTERNAL_ERROR, EXIT_SIGPIPE } from '../messages/exit-status';
 
 const CONNECTIONS_FILE = '/proc/net/ip_vs_conn';
 
@@ -26,22 +29,36 @@ export function invokedName(scriptPath: string, env: NodeJS.ProcessEnv): string 
   return onPath ? path.basename(scriptPath) : scriptPath;
 }
 
-export type Program = 'ipvsadm' | 'ipvsadm-save' | 'ipvsadm-restore';
+interface ProgramSpec {
+  run(argv: readonly string[], scriptPath: string, deps: ProgramDeps): Promise<number>;
+  /**
+   * Debian's ipvsadm-save and ipvsadm-restore are shell scripts that run
+   * ipvsadm through PATH: its messages name plain `ipvsadm`, and a closed
+   * pipe kills that ipvsadm, so the script exits with 141 instead of dying.
+   */
+  script: boolean;
+}
+
+const PROGRAMS = {
+  ipvsadm: { run: (argv, _script, deps) => runProgram(argv, deps), script: false },
+  'ipvsadm-save': { run: (argv, script, deps) => runSaveWrapper(argv, path.basename(script), deps), script: true },
+  'ipvsadm-restore': { run: (_argv, _script, deps) => runRestoreWrapper(deps), script: true },
+} satisfies Record<string, ProgramSpec>;
+
+export type Program = keyof typeof PROGRAMS;
 
 export function cli(program: Program = 'ipvsadm'): void {
+  const spec: ProgramSpec = PROGRAMS[program];
   const argv = process.argv.slice(2);
   const scriptPath = process.argv[1] ?? program;
-  // The wrappers run ipvsadm through PATH, so its messages name plain `ipvsadm`.
-  const argv0 = program === 'ipvsadm' ? invokedName(scriptPath, process.env) : 'ipvsadm';
-  // A closed pipe kills ipvsadm with SIGPIPE; the wrappers are scripts that then exit with 141.
-  const brokenPipe = program === 'ipvsadm' ? dieOfSigpipe : () => process.exit(SIGPIPE_STATUS);
+  const brokenPipe = spec.script ? () => process.exit(EXIT_SIGPIPE) : dieOfSigpipe;
   const stdio = createStdio({ system: processOutputSystem(brokenPipe) });
   const deps: ProgramDeps = {
-    argv0,
+    argv0: spec.script ? 'ipvsadm' : invokedName(scriptPath, process.env),
     out: stdio.out,
     err: stdio.err,
     open: async () => {
-      const api = await openIpvs();
+      const api = openIpvs();
       try {
         return { api, info: await api.info() };
       } catch (error) {
@@ -56,13 +73,7 @@ export function cli(program: Program = 'ipvsadm'): void {
     readConnections: () => fs.readFile(CONNECTIONS_FILE, 'latin1'),
     stdin: () => process.stdin,
   };
-  const run =
-    program === 'ipvsadm-save'
-      ? runSaveWrapper(argv, path.basename(scriptPath), deps)
-      : program === 'ipvsadm-restore'
-        ? runRestoreWrapper(deps)
-        : runProgram(argv, deps);
-  run.then(
+  spec.run(argv, scriptPath, deps).then(
     (status) => {
       stdio.flush();
       process.exitCode = status;
@@ -71,7 +82,7 @@ export function cli(program: Program = 'ipvsadm'): void {
       // Never a stack trace: one line, and the status of a failed change.
       stdio.err(`ipvsadm: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
       stdio.flush();
-      process.exitCode = 255;
+      process.exitCode = EXIT_INTERNAL_ERROR;
     },
   );
 }

@@ -1,0 +1,67 @@
+/**
+ * What commands return. A command never prints: it returns one of these, and
+ * a renderer turns it into output and an exit status (src/render/classic.ts
+ * gives ipvsadm 1.31's bytes). Tables are async iterables, so a renderer can
+ * consume them service by service; a query that fails while one is consumed
+ * throws a QueryError naming the operation, for ipvsadm's message.
+ */
+import type { NameResolver } from '../cli/names';
+import type { ListFormat } from '../cli/parse';
+import type { Change, QueryKind } from '../ipvs/change';
+import type { Daemon, Info, Timeouts } from '../ipvs/types';
+import type { ServiceWithDestinations } from '../netlink/api';
+import type { ConnectionTable } from './connections';
+
+/** A failed query; `cause` is the kernel's (or the transport's) error. */
+export class QueryError extends Error {
+  constructor(
+    readonly operation: QueryKind,
+    cause: unknown,
+  ) {
+    super(`${operation} failed`, { cause });
+    this.name = 'QueryError';
+  }
+}
+
+export type Table = AsyncIterable<ServiceWithDestinations>;
+
+/** How a listing asked to be shown (the renderer's choices, not the data). */
+export interface ListView {
+  format: ListFormat;
+  /** -n */
+  numeric: boolean;
+  /** --exact (stats and rate numbers) */
+  exact: boolean;
+  /** --nosort: kernel order */
+  nosort: boolean;
+  resolver: NameResolver;
+}
+
+export type CommandResult =
+  | { kind: 'changed'; change: Change }
+  | { kind: 'change-refused'; change: Change; error: unknown }
+  | { kind: 'query-failed'; error: QueryError }
+  /** A failure 1.31 reports by its status alone (a failed -L --timeout or --daemon). */
+  | { kind: 'silent-failure' }
+  | { kind: 'help'; argv0: string }
+  | { kind: 'version' }
+  | { kind: 'timeouts'; timeouts: Required<Timeouts> }
+  | { kind: 'daemons'; daemons: Daemon[] }
+  /** `banner` for full listings (1.31 prints it before it asks for the services). */
+  | { kind: 'listing'; banner?: Info; table: Table; view: ListView }
+  | { kind: 'save'; table: Table; numeric: boolean; resolver: NameResolver }
+  | { kind: 'connections'; connections: ConnectionTable; numeric: boolean; persistentConn: boolean; resolver: NameResolver };
+
+/** A table read with one dump; its failure is a QueryError of `operation`. */
+export async function* tableOf(
+  read: () => Promise<ServiceWithDestinations[]>,
+  operation: QueryKind,
+): AsyncGenerator<ServiceWithDestinations> {
+  let rows: ServiceWithDestinations[];
+  try {
+    rows = await read();
+  } catch (error) {
+    throw new QueryError(operation, error);
+  }
+  yield* rows;
+}

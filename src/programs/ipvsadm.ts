@@ -1,0 +1,54 @@
+/**
+ * The ipvsadm program: open IPVS first (as 1.31 does, even for -h), then parse
+ * the command line and run it. Everything outside is injected, so tests can
+ * drive the whole program without a kernel.
+ */
+import { isParseFailure, parseCommandLine } from '../cli/parse';
+import type { CommandContext } from '../commands/context';
+import { EXIT_USAGE } from '../messages/exit-status';
+import { openWithRetry, type ModuleLoader, type Opener } from '../commands/open';
+import { runInvocation } from '../commands/run';
+import { writeClassic } from '../render/classic';
+import { runRestore } from '../restore/restore';
+
+/** What the program needs from outside: a command's context but the kernel, and how to reach the kernel. */
+export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
+  open: Opener;
+  loadModule: ModuleLoader;
+  /** Whether the process could open a raw socket (root); shapes the open-failure reason. */
+  isPrivileged: boolean;
+}
+
+/** The lowest IPVS version ipvsadm 1.31 accepts without a warning. */
+const MINIMUM_IPVS_VERSION = 0x010104;
+
+function versionWarning(version: number): string {
+  const text = `${(version >> 16) & 0xff}.${(version >> 8) & 0xff}.${version & 0xff}`;
+  return (
+    'Warning: IPVS version mismatch: \n' +
+    `  Kernel compiled with IPVS version ${text}\n` +
+    '  ipvsadm v1.31  requires minimum IPVS version 1.1.4\n\n'
+  );
+}
+
+/** Runs one ipvsadm invocation; returns the exit status. */
+export async function runProgram(argv: readonly string[], deps: ProgramDeps): Promise<number> {
+  const opened = await openWithRetry(deps.open, deps.loadModule, deps.isPrivileged);
+  if ('failure' in opened) {
+    deps.err(opened.failure);
+    return EXIT_USAGE;
+  }
+  if (opened.info.version < MINIMUM_IPVS_VERSION) deps.err(versionWarning(opened.info.version));
+  const ctx: CommandContext = { ...deps, api: opened.api, info: opened.info };
+  try {
+    // With no arguments at all, ipvsadm lists the table like -L.
+    const parsed = await parseCommandLine(argv.length === 0 ? ['-L'] : argv, ctx);
+    if (isParseFailure(parsed)) {
+      deps.err(parsed.message);
+      return parsed.exitCode;
+    }
+    return parsed.command === 'restore' ? await runRestore(ctx) : await writeClassic(await runInvocation(parsed, ctx), ctx);
+  } finally {
+    opened.api.close();
+  }
+}

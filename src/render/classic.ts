@@ -1,0 +1,85 @@
+/**
+ * ipvsadm 1.31's output for a command's result: the exact bytes on stdout
+ * and stderr, and the exit status, which is decided here for every result.
+ */
+import { helpText, versionText } from '../cli/help';
+import { connectionsFailed } from '../commands/connections';
+import type { OutputSink } from '../commands/context';
+import { QueryError, type CommandResult, type Table } from '../commands/results';
+import { failureText } from '../messages';
+import { EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED } from '../messages/exit-status';
+import type { ServiceWithDestinations } from '../netlink/api';
+import { renderConnections } from './connections';
+import { renderBanner, renderListing } from './list';
+import { renderDaemons, renderTimeouts } from './misc';
+import { renderSave, SaveError } from './save';
+
+async function collect(table: Table): Promise<ServiceWithDestinations[]> {
+  const rows: ServiceWithDestinations[] = [];
+  for await (const row of table) rows.push(row);
+  return rows;
+}
+
+function queryFailed(out: OutputSink, error: unknown): number {
+  if (!(error instanceof QueryError)) throw error;
+  out.err(`${failureText(error.operation, error.cause)}\n`);
+  return EXIT_QUERY_FAILED;
+}
+
+/** Writes the result as 1.31 would; returns the exit status. */
+export async function writeClassic(result: CommandResult, out: OutputSink): Promise<number> {
+  switch (result.kind) {
+    case 'changed':
+      return EXIT_OK;
+    case 'change-refused':
+      out.err(`${failureText(result.change.kind, result.error)}\n`);
+      return EXIT_KERNEL_REFUSED;
+    case 'query-failed':
+      return queryFailed(out, result.error);
+    case 'silent-failure':
+      return EXIT_QUERY_FAILED;
+    case 'help':
+      out.out(helpText(result.argv0));
+      return EXIT_OK;
+    case 'version':
+      out.out(versionText());
+      return EXIT_OK;
+    case 'timeouts':
+      out.out(renderTimeouts(result.timeouts));
+      return EXIT_OK;
+    case 'daemons':
+      out.out(renderDaemons(result.daemons));
+      return EXIT_OK;
+    case 'listing': {
+      // 1.31 prints the banner before it asks for the services.
+      if (result.banner) out.out(renderBanner(result.banner));
+      let rows: ServiceWithDestinations[];
+      try {
+        rows = await collect(result.table);
+      } catch (error) {
+        return queryFailed(out, error);
+      }
+      out.out(await renderListing(rows, result.view));
+      return EXIT_OK;
+    }
+    case 'save': {
+      let text: string;
+      try {
+        text = await renderSave(await collect(result.table), result);
+      } catch (error) {
+        // Nothing on stdout: the whole text is made before any of it is written.
+        if (!(error instanceof SaveError)) return queryFailed(out, error);
+        out.err(`ipvsadm: ${error.message}\n`);
+        return EXIT_QUERY_FAILED;
+      }
+      out.out(text);
+      return EXIT_OK;
+    }
+    case 'connections': {
+      const listing = await renderConnections(result.connections, result);
+      out.out(listing.stdout);
+      if (listing.error !== undefined) out.err(`${listing.error}\n`);
+      return connectionsFailed(result.connections) ? EXIT_QUERY_FAILED : EXIT_OK;
+    }
+  }
+}
