@@ -1,24 +1,8 @@
 /** Drives the whole program in-process against FakeIpvs, capturing output. */
-import type { NameResolver } from '../../src/cli/names';
+import { fakeResolver } from '../support/fake-resolver';
 import { runProgram, type ProgramDeps } from '../../src/programs/ipvsadm';
 import { FamilyNotFoundError } from '../../src/netlink/errors';
 import { FakeIpvs } from '../support/fake-ipvs';
-
-export const fakeResolver: NameResolver = {
-  async hostToIPv4(name) {
-    return ({ localhost: '127.0.0.1', vip1: '10.0.0.1', 'vip1.example.com': '10.0.0.1', rs11: '10.0.0.11' } as Record<string, string>)[name];
-  },
-  async addressToHost() {
-    return undefined;
-  },
-  serviceToPort(name, proto) {
-    const table: Record<string, number> = { http: 80, https: 443, domain: 53, telnet: 23 };
-    return proto === 'sctp' && name === 'http' ? undefined : table[name];
-  },
-  portToService() {
-    return undefined;
-  },
-};
 
 export interface Captured {
   status: number;
@@ -49,7 +33,7 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
       return options.modprobeSucceeds ?? false;
     },
     isPrivileged: options.isPrivileged ?? true,
-    resolver: fakeResolver,
+    resolver: fakeResolver(),
     readConnections: async () => {
       if (options.connections === undefined) throw new Error('ENOENT');
       return options.connections;
