@@ -2,18 +2,15 @@
  * Our own -h and -v texts (not ipvsadm's words). The option lists are built
  * from the registry so that help, parser and man pages cannot drift apart.
  */
+import { formatIpvsVersion } from '../ipvs/vocabulary';
 import { IP_VS_VERSION_CODE } from '../netlink/constants';
 import { OPTIONS, OptionGroup, OptionSpec } from './options';
 
 /** Kept equal to package.json's version (checked by a test). */
 export const VERSION = '0.1.0';
 
-function versionCodeText(code: number): string {
-  return `${(code >> 16) & 0xff}.${(code >> 8) & 0xff}.${code & 0xff}`;
-}
-
 export function versionText(): string {
-  return `ipvsadm-ts ${VERSION} (ipvsadm 1.31 compatible, IPVS ${versionCodeText(IP_VS_VERSION_CODE)} netlink interface)\n`;
+  return `ipvsadm-ts ${VERSION} (ipvsadm 1.31 compatible, IPVS ${formatIpvsVersion(IP_VS_VERSION_CODE)} netlink interface)\n`;
 }
 
 const SECTIONS: ReadonlyArray<[OptionGroup, string]> = [

@@ -3,6 +3,7 @@
  * the checks that walk them. Row order is the order of the checks: the first
  * offending row decides the message.
  */
+import type { TunnelTypeName } from '../ipvs/vocabulary';
 import type { CommandName, OptionName } from './options';
 
 /** '+' required, 'x' illegal, '1' at most one of the '1' options, '.' optional. */
@@ -99,11 +100,7 @@ export function checkCommandOptions(command: MatrixCommand, present: ReadonlySet
   return undefined;
 }
 
-export type TunnelTypeName = 'ipip' | 'gue' | 'gre';
 export type TunnelOption = 'tun-port' | 'tun-nocsum' | 'tun-csum' | 'tun-remcsum';
-
-/** Values as the kernel numbers them (IP_VS_CONN_F_TUNNEL_TYPE_*). */
-export const TUNNEL_TYPES: readonly TunnelTypeName[] = ['ipip', 'gue', 'gre'];
 
 /** Checked in this column order. */
 export const TUNNEL_OPTIONS: readonly TunnelOption[] = ['tun-port', 'tun-nocsum', 'tun-csum', 'tun-remcsum'];

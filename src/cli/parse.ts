@@ -5,22 +5,20 @@
  * scheduler; the command/option matrix; command-specific checks.
  * Pure apart from name lookups through the given resolver.
  */
-import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IP_VS_STATE_BACKUP, IP_VS_STATE_MASTER } from '../ipvs/types';
+import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, IP_VS_STATE_BACKUP, IP_VS_STATE_MASTER } from '../ipvs/types';
 import type { Daemon, Destination, Service } from '../ipvs/types';
 import {
   IP_VS_CONN_F_DROUTE,
-  IP_VS_CONN_F_MASQ,
   IP_VS_CONN_F_TUNNEL,
   IP_VS_SVC_F_ONEPACKET,
   IP_VS_SVC_F_PERSISTENT,
-  IP_VS_TUNNEL_ENCAP_FLAG_CSUM,
   IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM,
-  IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM,
-} from '../netlink/constants';
+} from '../ipvs/kernel-values';
+import { FORWARDING_METHODS, PROTOCOLS, TUNNEL_CHECKSUMS, tunnelTypeByValue } from '../ipvs/vocabulary';
 import { EXIT_KERNEL_REFUSED, EXIT_USAGE } from '../messages/exit-status';
 import type { NameResolver } from './names';
 import type { CommandName, OptionName } from './options';
-import { checkCommandOptions, checkTunnelOptions, MatrixCommand, TUNNEL_TYPES } from './matrix';
+import { checkCommandOptions, checkTunnelOptions, MatrixCommand, TUNNEL_OPTIONS } from './matrix';
 import { tokenize, OptionToken } from './tokenizer';
 import {
   DEFAULT_SCHEDULER,
@@ -152,16 +150,37 @@ const serviceHandler =
     if (parsed.family === AF_INET6) d.service.netmask = 128;
   };
 
+const forwardingHandler =
+  (fwdMethod: number): Handler =>
+  (d) => {
+    d.destination.fwdMethod = fwdMethod;
+  };
+
+const checksumHandler =
+  (flag: number): Handler =>
+  (d) => {
+    d.destination.tunnelFlags |= flag;
+  };
+
 const integer =
   (min: number, max: number, message: string, set: (d: Draft, n: number) => void): Handler =>
   (d, value) =>
     set(d, parseBoundedInteger(value, min, max, message));
 
+/** -t, -u and --sctp-service: one per protocol. */
+const SERVICE_HANDLERS = Object.fromEntries(PROTOCOLS.map((p) => [p.option, serviceHandler(p.value)]));
+
+/** -g, -i and -m: each selects its forwarding method. */
+const FORWARDING_HANDLERS = Object.fromEntries(
+  FORWARDING_METHODS.flatMap((m) => (m.option === undefined ? [] : [[m.option, forwardingHandler(m.value)] as const])),
+);
+
+/** --tun-nocsum, --tun-csum and --tun-remcsum: each adds its flag (ipvsadm ORs them). */
+const CHECKSUM_HANDLERS = Object.fromEntries(TUNNEL_CHECKSUMS.map((c) => [c.option, checksumHandler(c.value)]));
+
 /** Value handlers by long name; flags with no state of their own are absent. */
 const HANDLERS: Readonly<Record<string, Handler>> = {
-  'tcp-service': serviceHandler(IPPROTO_TCP),
-  'udp-service': serviceHandler(IPPROTO_UDP),
-  'sctp-service': serviceHandler(IPPROTO_SCTP),
+  ...SERVICE_HANDLERS,
   'fwmark-service': (d, value) => {
     d.service.family = AF_INET;
     d.service.protocol = IPPROTO_TCP;
@@ -192,15 +211,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     // The service port as parsed so far, when -r names none.
     d.destination.port = parsed.port ?? d.service.port;
   },
-  gatewaying: (d) => {
-    d.destination.fwdMethod = IP_VS_CONN_F_DROUTE;
-  },
-  ipip: (d) => {
-    d.destination.fwdMethod = IP_VS_CONN_F_TUNNEL;
-  },
-  masquerading: (d) => {
-    d.destination.fwdMethod = IP_VS_CONN_F_MASQ;
-  },
+  ...FORWARDING_HANDLERS,
   weight: integer(0, 2147483647, 'illegal weight specified', (d, n) => (d.destination.weight = n)),
   'u-threshold': integer(0, 2147483647, 'illegal u_threshold specified', (d, n) => (d.destination.upperThreshold = n)),
   'l-threshold': integer(0, 2147483647, 'illegal l_threshold specified', (d, n) => (d.destination.lowerThreshold = n)),
@@ -227,15 +238,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     d.destination.tunnelType = parseTunnelType(value);
   },
   'tun-port': integer(1, 65535, 'illegal tunnel port specified', (d, n) => (d.destination.tunnelPort = n)),
-  'tun-nocsum': (d) => {
-    d.destination.tunnelFlags |= IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM;
-  },
-  'tun-csum': (d) => {
-    d.destination.tunnelFlags |= IP_VS_TUNNEL_ENCAP_FLAG_CSUM;
-  },
-  'tun-remcsum': (d) => {
-    d.destination.tunnelFlags |= IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM;
-  },
+  ...CHECKSUM_HANDLERS,
 };
 
 function daemonState(command: CommandName, word: string): number {
@@ -282,11 +285,13 @@ function checkCommandSemantics(draft: Draft): void {
     if (dest.family !== svc.family && dest.fwdMethod !== IP_VS_CONN_F_TUNNEL) {
       throw new UsageError('Different address family is allowed only for tunneling servers');
     }
-    const tunnelOptions = ['tun-type', 'tun-port', 'tun-nocsum', 'tun-csum', 'tun-remcsum'] as const;
+    const tunnelOptions = ['tun-type', ...TUNNEL_OPTIONS] as const;
     if (tunnelOptions.some((o) => present.has(o)) && dest.fwdMethod !== IP_VS_CONN_F_TUNNEL) {
       throw new UsageError('Tunnel options conflict with forward method');
     }
-    const tunnelProblem = checkTunnelOptions(TUNNEL_TYPES[dest.tunnelType], present);
+    // --tun-type accepts only known types, so the draft's type always has a name.
+    const tunnelType = tunnelTypeByValue(dest.tunnelType);
+    const tunnelProblem = tunnelType && checkTunnelOptions(tunnelType.name, present);
     if (tunnelProblem) throw new UsageError(tunnelProblem);
   }
   if (command === 'list') {

@@ -4,12 +4,12 @@
  * gethostbyname, getservbyname), because the accepted spellings are part of
  * the interface. Failures throw UsageError with ipvsadm's message.
  */
-import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/types';
+import { AF_INET, AF_INET6 } from '../ipvs/types';
+import { IP_VS_IFNAME_MAXLEN, IP_VS_PENAME_MAXLEN, IP_VS_SCHEDNAME_MAXLEN } from '../ipvs/kernel-values';
+import { protocolByValue, schedulerFlagByName, tunnelTypeByName } from '../ipvs/vocabulary';
 import { formatIPv4, formatIPv6, inetAton, numberToIPv4, parseIPv4, parseIPv6 } from '../netlink/inet';
 import type { NameResolver } from './names';
 import { EXIT_USAGE, type EXIT_KERNEL_REFUSED } from '../messages/exit-status';
-import type { TunnelTypeName } from './matrix';
-import { TUNNEL_TYPES } from './matrix';
 
 /** A command-line error: the message (without the final newline) and the exit status. */
 export class UsageError extends Error {
@@ -91,13 +91,6 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   return out;
 }
 
-function protocolName(protocol: number): string | undefined {
-  if (protocol === IPPROTO_TCP) return 'tcp';
-  if (protocol === IPPROTO_UDP) return 'udp';
-  if (protocol === IPPROTO_SCTP) return 'sctp';
-  return undefined;
-}
-
 /** inet_aton, else gethostbyname's first IPv4 address. Dotted text or undefined. */
 export async function hostToIPv4(host: string, resolver: NameResolver): Promise<string | undefined> {
   const numeric = cInetAton(host);
@@ -116,7 +109,7 @@ export async function hostToIPv4(host: string, resolver: NameResolver): Promise<
 export function parsePort(text: string, protocol: number, resolver: NameResolver): number | undefined {
   const numeric = stringToNumber(text, 0, 65535);
   if (numeric !== undefined) return numeric;
-  const proto = protocolName(protocol);
+  const proto = protocolByValue(protocol)?.serviceName;
   if (proto === undefined) return undefined;
   try {
     const port = resolver.serviceToPort(text, proto);
@@ -212,31 +205,14 @@ export function parseIPv6Netmask(text: string): number {
   return value;
 }
 
-/** Longest scheduler name ipvsadm keeps (IP_VS_SCHEDNAME_MAXLEN - 1). */
-export const SCHEDULER_MAX_BYTES = 15;
+/** Longest scheduler name ipvsadm keeps (the kernel's buffer less its NUL). */
+export const SCHEDULER_MAX_BYTES = IP_VS_SCHEDNAME_MAXLEN - 1;
 /** ipvsadm copies up to IP_VS_PENAME_MAXLEN bytes of --pe. */
-export const PE_MAX_BYTES = 16;
+export const PE_MAX_BYTES = IP_VS_PENAME_MAXLEN;
 /** ipvsadm keeps -b in a 128-byte buffer. */
 export const SCHED_FLAGS_MAX_BYTES = 127;
-/** IP_VS_IFNAME_MAXLEN - 1. */
-export const IFNAME_MAX_BYTES = 15;
+export const IFNAME_MAX_BYTES = IP_VS_IFNAME_MAXLEN - 1;
 export const DEFAULT_SCHEDULER = 'wlc';
-
-interface SchedFlagSpec {
-  bit: number;
-  /** Scheduler the flag requires; undefined for the generic flags. */
-  scheduler?: string;
-}
-
-export const SCHED_FLAGS: Readonly<Record<string, SchedFlagSpec>> = {
-  'flag-1': { bit: 0x08 },
-  'flag-2': { bit: 0x10 },
-  'flag-3': { bit: 0x20 },
-  'sh-fallback': { bit: 0x08, scheduler: 'sh' },
-  'sh-port': { bit: 0x10, scheduler: 'sh' },
-  'mh-fallback': { bit: 0x08, scheduler: 'mh' },
-  'mh-port': { bit: 0x10, scheduler: 'mh' },
-};
 
 /**
  * -b, interpreted with the final scheduler name ('' counts as not sh/mh).
@@ -248,7 +224,7 @@ export function parseSchedFlags(arg: string, scheduler: string): number {
   if (names.length === 0) throw new UsageError(`invalid scheduler flag \`${arg}'`);
   let flags = 0;
   for (const name of names) {
-    const spec = Object.prototype.hasOwnProperty.call(SCHED_FLAGS, name) ? SCHED_FLAGS[name] : undefined;
+    const spec = schedulerFlagByName(name);
     if (!spec) throw new UsageError(`invalid scheduler flag \`${name}'`);
     if (spec.scheduler !== undefined && spec.scheduler !== scheduler) {
       throw new UsageError(`incompatible scheduler flag \`${name}'`);
@@ -258,11 +234,11 @@ export function parseSchedFlags(arg: string, scheduler: string): number {
   return flags;
 }
 
-/** --tun-type: 0 ipip, 1 gue, 2 gre. */
+/** --tun-type: a tunnel type's name, as its kernel value. */
 export function parseTunnelType(text: string): number {
-  const index = TUNNEL_TYPES.indexOf(text as TunnelTypeName);
-  if (index < 0) throw new UsageError('illegal tunnel type specified');
-  return index;
+  const type = tunnelTypeByName(text);
+  if (type === undefined) throw new UsageError('illegal tunnel type specified');
+  return type.value;
 }
 
 /** --mcast-group: an IPv6 multicast literal if the text has a colon, else a dotted IPv4 multicast literal. */

@@ -5,6 +5,7 @@
  */
 import { isParseFailure, parseCommandLine } from '../cli/parse';
 import type { CommandContext } from '../commands/context';
+import { formatIpvsVersion } from '../ipvs/vocabulary';
 import { EXIT_USAGE } from '../messages/exit-status';
 import { openWithRetry, type ModuleLoader, type Opener } from '../commands/open';
 import { runInvocation } from '../commands/run';
@@ -23,11 +24,10 @@ export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
 const MINIMUM_IPVS_VERSION = 0x010104;
 
 function versionWarning(version: number): string {
-  const text = `${(version >> 16) & 0xff}.${(version >> 8) & 0xff}.${version & 0xff}`;
   return (
     'Warning: IPVS version mismatch: \n' +
-    `  Kernel compiled with IPVS version ${text}\n` +
-    '  ipvsadm v1.31  requires minimum IPVS version 1.1.4\n\n'
+    `  Kernel compiled with IPVS version ${formatIpvsVersion(version)}\n` +
+    `  ipvsadm v1.31  requires minimum IPVS version ${formatIpvsVersion(MINIMUM_IPVS_VERSION)}\n\n`
   );
 }
 

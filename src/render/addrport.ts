@@ -5,7 +5,8 @@
  * services costs one lookup per distinct address rather than one per line.
  */
 import type { NameResolver } from '../cli/names';
-import { AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/types';
+import { AF_INET6 } from '../ipvs/types';
+import { protocolByValue, type Protocol } from '../ipvs/vocabulary';
 
 /** ipvsadm builds the text in a 60-byte buffer: at most 59 characters survive. */
 export const ADDRPORT_MAX_LENGTH = 59;
@@ -14,17 +15,8 @@ export const ADDRPORT_MAX_LENGTH = 59;
 const DEFAULT_CONCURRENCY = 64;
 
 /** The services-database protocol used for port names, or undefined (no names). */
-export function portNameProtocol(protocol: number): 'tcp' | 'udp' | 'sctp' | undefined {
-  switch (protocol) {
-    case IPPROTO_TCP:
-      return 'tcp';
-    case IPPROTO_UDP:
-      return 'udp';
-    case IPPROTO_SCTP:
-      return 'sctp';
-    default:
-      return undefined;
-  }
+export function portNameProtocol(protocol: number): Protocol['serviceName'] | undefined {
+  return protocolByValue(protocol)?.serviceName;
 }
 
 /** Joins host and port the way ipvsadm does, including the 59-character cut. */

@@ -4,7 +4,7 @@
  */
 import type { NameResolver } from '../cli/names';
 import { CONN_PROC_FILE, type ConnectionTable } from '../commands/connections';
-import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/types';
+import { protocolByLabel } from '../ipvs/vocabulary';
 import { createNamer, Endpoint } from './addrport';
 
 /** stderr text (exit 1) when the file cannot be opened. */
@@ -22,16 +22,7 @@ export interface ConnectionOptions {
 
 /** Port names come from the first field; anything but TCP/UDP/SCTP (e.g. IP templates) gets none. */
 export function connectionProtocolNumber(protocol: string): number {
-  switch (protocol) {
-    case 'TCP':
-      return IPPROTO_TCP;
-    case 'UDP':
-      return IPPROTO_UDP;
-    case 'SCTP':
-      return IPPROTO_SCTP;
-    default:
-      return 0;
-  }
+  return protocolByLabel(protocol)?.value ?? 0;
 }
 
 /** `MM:SS` with %02d parts and no hour wrap (C int division). */

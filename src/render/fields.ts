@@ -3,28 +3,26 @@
  * spellings, including the ones it prints for values only other tools create.
  */
 import {
-  IP_VS_CONN_F_DROUTE,
   IP_VS_CONN_F_FWD_MASK,
-  IP_VS_CONN_F_LOCALNODE,
-  IP_VS_CONN_F_MASQ,
   IP_VS_CONN_F_TUNNEL,
-  IP_VS_CONN_F_TUNNEL_TYPE_GRE,
-  IP_VS_CONN_F_TUNNEL_TYPE_GUE,
-  IP_VS_CONN_F_TUNNEL_TYPE_IPIP,
   IP_VS_SVC_F_ONEPACKET,
   IP_VS_SVC_F_PERSISTENT,
-  IP_VS_SVC_F_SCHED1,
-  IP_VS_SVC_F_SCHED2,
-  IP_VS_SVC_F_SCHED3,
-  IP_VS_TUNNEL_ENCAP_FLAG_CSUM,
-  IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM,
-  IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM,
-} from '../netlink/constants';
+} from '../ipvs/kernel-values';
 import { numberToIPv4 } from '../netlink/inet';
 import type { Destination, Service } from '../ipvs/types';
-import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/types';
+import { AF_INET, AF_INET6 } from '../ipvs/types';
+import {
+  forwardingMethodOf,
+  protocolByValue,
+  SCHED_FLAG_BITS,
+  schedulerFlagsFor,
+  tunnelChecksumByValue,
+  tunnelTypeByValue,
+  UNKNOWN_PROTOCOL_LABEL,
+} from '../ipvs/vocabulary';
 
-export const SCHED_FLAG_BITS = IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | IP_VS_SVC_F_SCHED3;
+/** What glibc's printf writes for a NULL string, which 1.31 passes for names it lacks. */
+const GLIBC_NULL = '(null)';
 
 /** True when the service line gets a flag list (` (...)` / ` -b ...`), even an empty one. */
 export function hasSchedFlags(service: Service): boolean {
@@ -33,17 +31,10 @@ export function hasSchedFlags(service: Service): boolean {
 
 /** Comma-joined flag names; sh and mh know only their two flags, so bit 0x20 is dropped for them. */
 export function schedFlagsText(scheduler: string, flags: number): string {
-  let names: readonly (string | undefined)[];
-  if (scheduler === 'sh') names = ['sh-fallback', 'sh-port', undefined];
-  else if (scheduler === 'mh') names = ['mh-fallback', 'mh-port', undefined];
-  else names = ['flag-1', 'flag-2', 'flag-3'];
-  const bits = [IP_VS_SVC_F_SCHED1, IP_VS_SVC_F_SCHED2, IP_VS_SVC_F_SCHED3];
-  const out: string[] = [];
-  bits.forEach((bit, i) => {
-    const name = names[i];
-    if ((flags & bit) !== 0 && name !== undefined) out.push(name);
-  });
-  return out.join(',');
+  return schedulerFlagsFor(scheduler)
+    .filter((flag) => (flags & flag.bit) !== 0)
+    .map((flag) => flag.name)
+    .join(',');
 }
 
 export function isPersistent(service: Service): boolean {
@@ -71,77 +62,27 @@ export function signedFwmark(fwmark: number): string {
 
 /** The 4-column protocol label of a service line (`?   ` for anything unknown). */
 export function protocolLabel(protocol: number): string {
-  switch (protocol) {
-    case IPPROTO_TCP:
-      return 'TCP ';
-    case IPPROTO_UDP:
-      return 'UDP ';
-    case IPPROTO_SCTP:
-      return 'SCTP';
-    default:
-      return '?   ';
-  }
+  return (protocolByValue(protocol)?.label ?? UNKNOWN_PROTOCOL_LABEL).padEnd(4);
 }
 
-/** The forwarding method's name; methods 4-7 have none and print as glibc prints NULL. */
+/** The forwarding method's name; methods 4-7 have none. */
 export function forwardName(fwdMethod: number): string {
-  switch (fwdMethod & IP_VS_CONN_F_FWD_MASK) {
-    case IP_VS_CONN_F_MASQ:
-      return 'Masq';
-    case IP_VS_CONN_F_LOCALNODE:
-      return 'Local';
-    case IP_VS_CONN_F_TUNNEL:
-      return 'Tunnel';
-    case IP_VS_CONN_F_DROUTE:
-      return 'Route';
-    default:
-      return '(null)';
-  }
+  return forwardingMethodOf(fwdMethod)?.listName ?? GLIBC_NULL;
 }
 
 export function isTunnel(destination: Destination): boolean {
   return (destination.fwdMethod & IP_VS_CONN_F_FWD_MASK) === IP_VS_CONN_F_TUNNEL;
 }
 
-/** Short checksum text of --tun-info, or undefined for an undefined flag value. */
-export function tunnelCsumShort(flags: number): string | undefined {
-  switch (flags) {
-    case IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM:
-      return '-c';
-    case IP_VS_TUNNEL_ENCAP_FLAG_CSUM:
-      return '+c';
-    case IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM:
-      return 'r+c';
-    default:
-      return undefined;
-  }
-}
-
-/** The checksum option of a saved tunnel destination, or undefined for an undefined flag value. */
-export function tunnelCsumOption(flags: number): string | undefined {
-  switch (flags) {
-    case IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM:
-      return '--tun-nocsum';
-    case IP_VS_TUNNEL_ENCAP_FLAG_CSUM:
-      return '--tun-csum';
-    case IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM:
-      return '--tun-remcsum';
-    default:
-      return undefined;
-  }
-}
-
-/** The TunnelInfo column: only tunnel destinations of a known type have one. */
+/**
+ * The TunnelInfo column: only tunnel destinations of a known type have one,
+ * `type[:port][:checksum]`.
+ */
 export function tunnelInfo(destination: Destination): string {
-  if (!isTunnel(destination)) return 'n/a';
-  switch (destination.tunnelType) {
-    case IP_VS_CONN_F_TUNNEL_TYPE_IPIP:
-      return 'ipip';
-    case IP_VS_CONN_F_TUNNEL_TYPE_GUE:
-      return `gue:${destination.tunnelPort}:${tunnelCsumShort(destination.tunnelFlags) ?? '(null)'}`;
-    case IP_VS_CONN_F_TUNNEL_TYPE_GRE:
-      return `gre:${tunnelCsumShort(destination.tunnelFlags) ?? '(null)'}`;
-    default:
-      return 'n/a';
-  }
+  const type = isTunnel(destination) ? tunnelTypeByValue(destination.tunnelType) : undefined;
+  if (type === undefined) return 'n/a';
+  const parts: string[] = [type.name];
+  if (type.hasPort) parts.push(String(destination.tunnelPort));
+  if (type.hasChecksum) parts.push(tunnelChecksumByValue(destination.tunnelFlags)?.short ?? GLIBC_NULL);
+  return parts.join(':');
 }

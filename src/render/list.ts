@@ -7,6 +7,7 @@ import type { ListView } from '../commands/results';
 import type { ServiceWithDestinations } from '../netlink/api';
 import type { Destination, Info, Service, Stats } from '../ipvs/types';
 import { AF_INET6 } from '../ipvs/types';
+import { formatIpvsVersion } from '../ipvs/vocabulary';
 import { AddrPortNamer, createNamer, Endpoint } from './addrport';
 import {
   forwardName,
@@ -54,10 +55,9 @@ const u32 = (value: number | undefined): string => String((value ?? 0) >>> 0);
 /** %d of a C int. */
 const s32 = (value: number | undefined): string => String((value ?? 0) | 0);
 
-/** `IP Virtual Server version a.b.c (size=N)`; the version is 0x00MMmmpp. */
+/** `IP Virtual Server version a.b.c (size=N)`. */
 export function renderBanner(info: Info): string {
-  const v = info.version;
-  return `IP Virtual Server version ${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff} (size=${s32(info.connTabSize)})\n`;
+  return `IP Virtual Server version ${formatIpvsVersion(info.version)} (size=${s32(info.connTabSize)})\n`;
 }
 
 /** The two column-title lines of a format, newline-terminated. */

@@ -12,26 +12,24 @@
 import type { NameResolver } from '../cli/names';
 import type { ServiceWithDestinations } from '../netlink/api';
 import type { Destination, Service } from '../ipvs/types';
-import { AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/types';
+import { AF_INET6 } from '../ipvs/types';
+import { IP_VS_CONN_F_FWD_MASK } from '../ipvs/kernel-values';
 import {
-  IP_VS_CONN_F_DROUTE,
-  IP_VS_CONN_F_FWD_MASK,
-  IP_VS_CONN_F_LOCALNODE,
-  IP_VS_CONN_F_MASQ,
-  IP_VS_CONN_F_TUNNEL,
-  IP_VS_CONN_F_TUNNEL_TYPE_GRE,
-  IP_VS_CONN_F_TUNNEL_TYPE_GUE,
-  IP_VS_CONN_F_TUNNEL_TYPE_IPIP,
-} from '../netlink/constants';
+  forwardingMethodOf,
+  protocolByValue,
+  tunnelChecksumByValue,
+  tunnelTypeByValue,
+  UNKNOWN_PROTOCOL_SAVE_SWITCH,
+} from '../ipvs/vocabulary';
 import { AddrPortNamer, createNamer } from './addrport';
 import {
   hasSchedFlags,
   isOnePacket,
   isPersistent,
+  isTunnel,
   persistenceMask,
   schedFlagsText,
   signedFwmark,
-  tunnelCsumOption,
 } from './fields';
 import { listingEndpoints } from './list';
 import { orderTable } from './sort';
@@ -69,16 +67,7 @@ export class SaveError extends Error {
 export function savedServiceId(service: Service, namer: AddrPortNamer): string {
   if (service.fwmark !== 0) return `-f ${signedFwmark(service.fwmark)}${service.family === AF_INET6 ? ' -6' : ''}`;
   const addrport = namer.addrPort(service.family, service.address, service.port, service.protocol);
-  switch (service.protocol) {
-    case IPPROTO_TCP:
-      return `-t ${addrport}`;
-    case IPPROTO_UDP:
-      return `-u ${addrport}`;
-    case IPPROTO_SCTP:
-      return `--sctp-service ${addrport}`;
-    default:
-      return `--xxx-service ${addrport}`;
-  }
+  return `${protocolByValue(service.protocol)?.saveSwitch ?? UNKNOWN_PROTOCOL_SAVE_SWITCH} ${addrport}`;
 }
 
 /** The `-A` line without its newline. */
@@ -98,47 +87,28 @@ export function savedServiceLine(service: Service, id: string): string {
 /** The `-a` line without its newline; throws SaveError where ipvsadm 1.31 crashes. */
 export function savedDestinationLine(service: Service, id: string, d: Destination, namer: AddrPortNamer): string {
   const name = namer.addrPort(d.family, d.address, d.port, service.protocol);
-  const fwd = d.fwdMethod & IP_VS_CONN_F_FWD_MASK;
-  let sw: string;
-  switch (fwd) {
-    case IP_VS_CONN_F_MASQ:
-      sw = '-m';
-      break;
-    case IP_VS_CONN_F_TUNNEL:
-      sw = '-i';
-      break;
-    case IP_VS_CONN_F_DROUTE:
-    case IP_VS_CONN_F_LOCALNODE:
-      sw = '-g';
-      break;
-    default:
-      throw new SaveError(id, name, { kind: 'forward-method', fwdMethod: fwd });
+  const method = forwardingMethodOf(d.fwdMethod);
+  if (method === undefined) {
+    throw new SaveError(id, name, { kind: 'forward-method', fwdMethod: d.fwdMethod & IP_VS_CONN_F_FWD_MASK });
   }
-  let line = `-a ${id} -r ${name} ${sw} -w ${d.weight | 0}`;
-  if (fwd === IP_VS_CONN_F_TUNNEL) {
-    const csum = () => {
-      const option = tunnelCsumOption(d.tunnelFlags);
-      if (option === undefined) {
-        throw new SaveError(id, name, { kind: 'tunnel-flags', tunnelType: d.tunnelType, tunnelFlags: d.tunnelFlags });
-      }
-      return option;
-    };
-    switch (d.tunnelType) {
-      case IP_VS_CONN_F_TUNNEL_TYPE_IPIP:
-        line += ' --tun-type ipip';
-        break;
-      case IP_VS_CONN_F_TUNNEL_TYPE_GUE:
-        line += ` --tun-type gue --tun-port ${d.tunnelPort} ${csum()}`;
-        break;
-      case IP_VS_CONN_F_TUNNEL_TYPE_GRE:
-        line += ` --tun-type gre ${csum()}`;
-        break;
-      default:
-        // Unknown tunnel types are saved without tunnel options, as ipvsadm does.
-        break;
+  const line = `-a ${id} -r ${name} ${method.saveSwitch} -w ${d.weight | 0}`;
+  return isTunnel(d) ? line + savedTunnelOptions(id, name, d) : line;
+}
+
+/** ` --tun-type ...` of a tunnel destination; unknown types get none, as ipvsadm saves them. */
+function savedTunnelOptions(id: string, name: string, d: Destination): string {
+  const type = tunnelTypeByValue(d.tunnelType);
+  if (type === undefined) return '';
+  let options = ` --tun-type ${type.name}`;
+  if (type.hasPort) options += ` --tun-port ${d.tunnelPort}`;
+  if (type.hasChecksum) {
+    const checksum = tunnelChecksumByValue(d.tunnelFlags);
+    if (checksum === undefined) {
+      throw new SaveError(id, name, { kind: 'tunnel-flags', tunnelType: d.tunnelType, tunnelFlags: d.tunnelFlags });
     }
+    options += ` --${checksum.option}`;
   }
-  return line;
+  return options;
 }
 
 /** Save lines for an already ordered table (no sorting, no lookups). */
