@@ -182,11 +182,3 @@ export const OPTIONS: readonly OptionSpec[] = [
   option('mcast-port', [], 'mcast-port', 'daemon-option', 'UDP port of the sync traffic (kernel default 8848)', 'port'),
   option('mcast-ttl', [], 'mcast-ttl', 'daemon-option', 'multicast TTL, 1..255 (kernel default 1)', 'ttl'),
 ];
-
-export function findLongOption(name: string): OptionSpec | undefined {
-  return OPTIONS.find((spec) => spec.long === name);
-}
-
-export function findShortOption(letter: string): OptionSpec | undefined {
-  return OPTIONS.find((spec) => spec.short.includes(letter));
-}

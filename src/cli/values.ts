@@ -7,7 +7,7 @@
 import { AF_INET, AF_INET6 } from '../ipvs/types';
 import { IP_VS_IFNAME_MAXLEN, IP_VS_PENAME_MAXLEN, IP_VS_SCHEDNAME_MAXLEN } from '../ipvs/kernel-values';
 import { protocolByValue, schedulerFlagByName, tunnelTypeByName } from '../ipvs/vocabulary';
-import { formatIPv4, formatIPv6, inetAton, numberToIPv4, parseIPv4, parseIPv6 } from '../netlink/inet';
+import { formatIPv4, formatIPv6, inetAton, ipv4ToNumber, numberToIPv4, parseIPv4, parseIPv6 } from '../netlink/inet';
 import type { NameResolver } from './names';
 import { EXIT_USAGE, type EXIT_KERNEL_REFUSED } from '../messages/exit-status';
 
@@ -194,8 +194,7 @@ export function parseTimeout(text: string | undefined, min: number, max: number 
 export async function parseIPv4Netmask(text: string, resolver: NameResolver): Promise<number> {
   const address = await hostToIPv4(text, resolver);
   if (address === undefined) throw new UsageError('illegal virtual server persistent mask specified');
-  const b = parseIPv4(address)!;
-  return ((b[0] << 24) >>> 0) + (b[1] << 16) + (b[2] << 8) + b[3];
+  return ipv4ToNumber(address);
 }
 
 /** -M for an IPv6 service: atoi, 1..128 ("64abc" is 64). */

@@ -12,7 +12,6 @@ export const IP_VS_IFNAME_MAXLEN = 16;
 
 // Service.flags
 export const IP_VS_SVC_F_PERSISTENT = 0x0001;
-export const IP_VS_SVC_F_HASHED = 0x0002;
 export const IP_VS_SVC_F_ONEPACKET = 0x0004;
 export const IP_VS_SVC_F_SCHED1 = 0x0008;
 export const IP_VS_SVC_F_SCHED2 = 0x0010;

@@ -5,7 +5,7 @@
  */
 import { NLA_ALIGNTO, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK } from './constants';
 import { DecodeError } from './errors';
-import type { RawAttribute } from './types';
+import type { RawAttribute } from '../ipvs/types';
 
 export function align4(n: number): number {
   return (n + NLA_ALIGNTO - 1) & ~(NLA_ALIGNTO - 1);

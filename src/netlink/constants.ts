@@ -9,12 +9,9 @@ export const NLMSG_HDRLEN = 16;
 export const NLMSG_NOOP = 1;
 export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;
-export const NLMSG_OVERRUN = 4;
 
 export const NLM_F_REQUEST = 0x01;
-export const NLM_F_MULTI = 0x02;
 export const NLM_F_ACK = 0x04;
-export const NLM_F_ECHO = 0x08;
 export const NLM_F_DUMP_INTR = 0x10;
 export const NLM_F_ROOT = 0x100;
 export const NLM_F_MATCH = 0x200;
@@ -29,22 +26,15 @@ export const NLA_F_NESTED = 1 << 15;
 export const NLA_F_NET_BYTEORDER = 1 << 14;
 export const NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
 
-/** enum nlmsgerr_attrs */
+/** enum nlmsgerr_attrs: the two extended-ack attributes read (the others are skipped). */
 export const NLMSGERR_ATTR_MSG = 1;
 export const NLMSGERR_ATTR_OFFS = 2;
-export const NLMSGERR_ATTR_COOKIE = 3;
-export const NLMSGERR_ATTR_POLICY = 4;
-export const NLMSGERR_ATTR_MISS_TYPE = 5;
-export const NLMSGERR_ATTR_MISS_NEST = 6;
 
 // <linux/genetlink.h>
 export const GENL_HDRLEN = 4;
 export const GENL_ID_CTRL = 16;
 export const CTRL_CMD_GETFAMILY = 3;
-export const CTRL_ATTR_FAMILY_ID = 1;
-export const CTRL_ATTR_FAMILY_NAME = 2;
-export const CTRL_ATTR_VERSION = 3;
-export const CTRL_ATTR_MAXATTR = 5;
+// The controller's attributes (CTRL_ATTR_*) are an attribute set: CTRL_SET in schema.ts.
 
 // <linux/ip_vs.h>
 export const IPVS_GENL_NAME = 'IPVS';
@@ -75,7 +65,6 @@ export const IPVS_CMD = {
   ZERO: 16,
   FLUSH: 17,
 } as const;
-export type IpvsCommandName = keyof typeof IPVS_CMD;
 
 const IPVS_CMD_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(IPVS_CMD).map(([name, value]) => [value, name]));
 

@@ -3,7 +3,7 @@
  * ipvsadm's accepted inputs and printed outputs are defined by them:
  * inet_aton (classful shorthands, hex, octal), inet_pton and inet_ntop.
  */
-import { AF_INET, AF_INET6 } from './types';
+import { AF_INET, AF_INET6 } from '../ipvs/types';
 
 /** glibc inet_aton: "a.b.c.d", "a.b.c", "a.b", "a", each part decimal, 0x hex or 0 octal. */
 export function inetAton(text: string): number | undefined {

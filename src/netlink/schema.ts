@@ -6,7 +6,7 @@
  */
 import { AttributeReader, AttributeWriter, HOST_LITTLE_ENDIAN } from './attributes';
 import { DecodeError } from './errors';
-import type { RawAttribute } from './types';
+import type { RawAttribute } from '../ipvs/types';
 
 export type WireType = 'u8' | 'u16' | 'u32' | 'u64' | 'string' | 'binary' | 'nested';
 

@@ -4,7 +4,7 @@
  * layers themselves (a saved word parses back to the entry's value).
  */
 import { TUNNEL_TYPE_MATRIX } from '../../src/cli/matrix';
-import { findLongOption, OptionSpec } from '../../src/cli/options';
+import { OPTIONS, OptionSpec } from '../../src/cli/options';
 import {
   FORWARDING_METHODS,
   formatIpvsVersion,
@@ -35,7 +35,7 @@ function commandLineSwitch(spec: OptionSpec): string {
 }
 
 function option(long: string): OptionSpec {
-  const spec = findLongOption(long);
+  const spec = OPTIONS.find((o) => o.long === long);
   if (spec === undefined) throw new Error(`no option --${long}`);
   return spec;
 }

@@ -13,7 +13,6 @@ export const E = { EPERM: 1, ENOENT: 2, ESRCH: 3, ENOBUFS: 105, EEXIST: 17, EINV
 const NLMSG_NOOP = 1;
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
-const F_REQUEST = 1;
 const F_MULTI = 2;
 const F_ACK = 4;
 const F_DUMP_INTR = 0x10;

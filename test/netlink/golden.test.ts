@@ -282,7 +282,7 @@ describe('requests as ipvsadm sends them (sheet 13.19)', () => {
 });
 
 describe('replies as the 6.1 kernel sends them (sheet 13.19)', () => {
-  const attrsOf = (cmd: number, ...a: Bytes[]): Buffer => buf(a.flat());
+  const attrsOf = (_cmd: number, ...a: Bytes[]): Buffer => buf(a.flat());
 
   test('SET_INFO: version 66049, table size 4096', () => {
     expect(decodeInfoReply(attrsOf(14, nla(1, le32(66049)), nla(2, le32(4096))))).toEqual({ version: 0x010201, connTabSize: 4096 });
