@@ -64,8 +64,9 @@ export function renderBanner(info: Info): string {
 export function renderTitles(format: ListFormat): string {
   const prot = left('Prot LocalAddress:Port', SERVICE_ID_MAX_LENGTH);
   const remote = '  -> RemoteAddress:Port';
-  const numbers = (names: string[]) => names.map((n) => ' ' + right(n, 8)).join('');
-  const columns = (cols: [string, number][]) => cols.map(([n, w]) => ' ' + left(n, w)).join('');
+  // The numeric formats: the service titles with their columns, then the remote title alone.
+  const numbers = (names: string[]) => prot + names.map((n) => ' ' + right(n, 8)).join('') + '\n' + remote + '\n';
+  const columns = (cols: [string, number][]) => prot + cols.map(([n, w]) => ' ' + left(n, w)).join('') + '\n' + remote + '\n';
   switch (format) {
     case 'plain':
       return 'Prot LocalAddress:Port Scheduler Flags\n' + `${left(remote, 33)} Forward Weight ActiveConn InActConn\n`;
@@ -75,35 +76,13 @@ export function renderTitles(format: ListFormat): string {
         `${left(remote, 33)} Forward TunnelInfo    Weight ActiveConn InActConn\n`
       );
     case 'stats':
-      return prot + numbers(['Conns', 'InPkts', 'OutPkts', 'InBytes', 'OutBytes']) + '\n' + remote + '\n';
+      return numbers(['Conns', 'InPkts', 'OutPkts', 'InBytes', 'OutBytes']);
     case 'rate':
-      return prot + numbers(['CPS', 'InPPS', 'OutPPS', 'InBPS', 'OutBPS']) + '\n' + remote + '\n';
+      return numbers(['CPS', 'InPPS', 'OutPPS', 'InBPS', 'OutBPS']);
     case 'thresholds':
-      return (
-        prot +
-        columns([
-          ['Uthreshold', 10],
-          ['Lthreshold', 10],
-          ['ActiveConn', 10],
-          ['InActConn', 10],
-        ]) +
-        '\n' +
-        remote +
-        '\n'
-      );
+      return columns([['Uthreshold', 10], ['Lthreshold', 10], ['ActiveConn', 10], ['InActConn', 10]]);
     case 'persistent-conn':
-      return (
-        prot +
-        columns([
-          ['Weight', 9],
-          ['PersistConn', 11],
-          ['ActiveConn', 10],
-          ['InActConn', 10],
-        ]) +
-        '\n' +
-        remote +
-        '\n'
-      );
+      return columns([['Weight', 9], ['PersistConn', 11], ['ActiveConn', 10], ['InActConn', 10]]);
   }
 }
 
