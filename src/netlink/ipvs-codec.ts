@@ -154,16 +154,6 @@ function attachStats(target: Service | Destination, d: Decoded): void {
   Object.defineProperty(target, 'stats', LAZY_STATS);
 }
 
-/** Stats block for replies (the fake kernel and tests use it); `width` picks STATS or STATS64. */
-export function encodeStatsEntries(stats: Stats, width: 32 | 64): EncodeEntries {
-  const entries: Entry[] = [];
-  for (const [key, name] of STATS_FIELDS) {
-    const narrow = width === 32 && name !== 'INBYTES' && name !== 'OUTBYTES';
-    entries.push([name, narrow ? Number(BigInt.asUintN(32, stats[key])) : stats[key]]);
-  }
-  return { entries };
-}
-
 // ---------------------------------------------------------------- service
 
 /** AF plus FWMARK or PROTOCOL+ADDR+PORT. */
@@ -426,34 +416,4 @@ export function decodeTimeoutsReply(attributes: Buffer): Required<Timeouts> {
 export function decodeInfoReply(attributes: Buffer): Info {
   const d = decodeSet(INFO_SET, attributes);
   return { version: d.need('VERSION', d.num), connTabSize: d.need('CONN_TAB_SIZE', d.num) };
-}
-
-// Reply encoders (the kernel's side), for fakes and round-trip tests.
-
-export function serviceReplyEntries(svc: Service): EncodeEntries {
-  const entries: Entry[] = [...serviceIdentityEntries(identityOf(svc)), ['SCHED_NAME', svc.scheduler]];
-  if (svc.peName !== '') entries.push(['PE_NAME', svc.peName]);
-  entries.push(['FLAGS', encodeFlags(svc.flags)], ['TIMEOUT', svc.timeout]);
-  entries.push(['NETMASK', netmaskToWire(svc.family, svc.netmask)]);
-  if (svc.stats) {
-    entries.push(['STATS', encodeStatsEntries(svc.stats, 32)]);
-    if (svc.statsWidth !== 32) entries.push(['STATS64', encodeStatsEntries(svc.stats, 64)]);
-  }
-  return { entries, unknown: svc.unknown };
-}
-
-export function destinationReplyEntries(dest: Destination, withFamily = true): EncodeEntries {
-  const base = destinationFullEntries(dest).entries.filter(([n]) => n !== 'ADDR_FAMILY');
-  const entries: Entry[] = [
-    ...base,
-    ['ACTIVE_CONNS', dest.activeConns ?? 0],
-    ['INACT_CONNS', dest.inactiveConns ?? 0],
-    ['PERSIST_CONNS', dest.persistentConns ?? 0],
-  ];
-  if (withFamily) entries.push(['ADDR_FAMILY', dest.family]);
-  if (dest.stats) {
-    entries.push(['STATS', encodeStatsEntries(dest.stats, 32)]);
-    if (dest.statsWidth !== 32) entries.push(['STATS64', encodeStatsEntries(dest.stats, 64)]);
-  }
-  return { entries, unknown: dest.unknown };
 }

@@ -7,9 +7,7 @@ import {
   decodeInfoReply,
   decodeServiceReply,
   decodeTimeoutsReply,
-  destinationReplyEntries,
   requests,
-  serviceReplyEntries,
 } from '../../src/netlink/ipvs-codec';
 import { decodeDone, decodeError, splitDatagram } from '../../src/netlink/message';
 import { COMMAND_SET, decodeSet, encodeAttributes } from '../../src/netlink/schema';
@@ -18,6 +16,7 @@ import { stats32, stats64 } from './fake-kernel';
 import { attrMap, be16, buf, Bytes, cstr, hex, knest, le16, le32, le64, nla } from './naive';
 import { prng } from './prng';
 import { dest, key1, svc } from '../support/builders';
+import { destinationReplyEntries, serviceReplyEntries } from '../support/ipvs-replies';
 
 const top = (name: 'SERVICE' | 'DEST' | 'DAEMON', entries: ReturnType<typeof serviceReplyEntries>): Buffer =>
   encodeAttributes(COMMAND_SET, { entries: [[name, entries]] });

@@ -1,0 +1,170 @@
+/**
+ * One socket and the exchanges waiting on it. Replies are matched to their
+ * request by sequence number; anything else is ignored. Every wait has a
+ * deadline.
+ */
+import { constants as osConstants } from 'os';
+import { NLM_F_ACK, NLM_F_REQUEST, NLMSG_NOOP } from '../constants';
+import { DecodeError, TimeoutError, TransportError } from '../errors';
+import { encodeGenlMessage, encodeMessage, GenlMessage, NetlinkMessage, splitDatagram } from '../message';
+import { absorb, DumpRestart, Exchange, Kind, newExchange, Request, SequenceNumbers } from './exchange';
+import type { PacketSocket, SocketError } from './socket';
+
+const { ENOBUFS } = osConstants.errno;
+
+/** What a channel needs from the transport that owns it. */
+export interface ChannelContext {
+  readonly sequence: SequenceNumbers;
+  readonly familyVersion: number;
+  /** Deadline for a request without its own, and for the barrier after lost messages. */
+  readonly timeoutMs: number;
+  /** The last pending exchange has completed: a tainted channel can retire. */
+  idle(channel: Channel): void;
+  /** A socket error other than ENOBUFS has failed every exchange and closed the channel. */
+  broken(channel: Channel): void;
+}
+
+export class Channel {
+  readonly pending = new Map<number, Exchange>();
+  /** A dump is running here (the kernel runs one dump per socket at a time). */
+  dumping = false;
+  /** A dump may still run in the kernel (timed out or lost messages): retire when idle. */
+  tainted = false;
+  closed = false;
+  /** The socket keeps the process alive only while something is pending. */
+  private referenced = false;
+
+  constructor(
+    readonly socket: PacketSocket,
+    private readonly context: ChannelContext,
+  ) {
+    socket.listen(
+      (d) => this.onDatagram(d),
+      (e) => this.onSocketError(e),
+    );
+    socket.unref();
+  }
+
+  add(x: Exchange): void {
+    this.pending.set(x.seq, x);
+    if (!this.referenced && !this.closed) {
+      this.socket.ref();
+      this.referenced = true;
+    }
+  }
+
+  remove(x: Exchange): void {
+    if (this.pending.get(x.seq) === x) this.pending.delete(x.seq);
+    if (x.timer) clearTimeout(x.timer);
+    if (this.pending.size === 0 && this.referenced && !this.closed) {
+      this.socket.unref();
+      this.referenced = false;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.socket.close();
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Sends one request; resolves with its replies once it is answered in full. */
+  transact(kind: Kind, type: number, flags: number, req: Request): Promise<GenlMessage[]> {
+    return new Promise((resolve, reject) => {
+      const seq = this.context.sequence.next();
+      const timeoutMs = req.timeoutMs ?? this.context.timeoutMs;
+      const x = newExchange(seq, kind, req.op, (error, replies) => (error ? reject(error) : resolve(replies)));
+      x.timer = setTimeout(() => {
+        this.remove(x);
+        if (kind === 'dump') this.tainted = true;
+        x.finish(new TimeoutError(req.op, timeoutMs), []);
+      }, timeoutMs);
+      this.add(x);
+      const datagram = encodeGenlMessage({ type, flags, seq }, req.cmd, this.context.familyVersion, req.attributes);
+      this.socket.send(datagram, (err) => {
+        if (!err) return;
+        this.remove(x);
+        x.finish(new TransportError(`${req.op}: send failed: ${err.message}`, err.errno), []);
+      });
+    });
+  }
+
+  /** Fails every pending exchange with `error` and closes the socket. */
+  fail(error: Error): void {
+    for (const x of [...this.pending.values()]) {
+      this.remove(x);
+      x.finish(error, []);
+    }
+    this.close();
+  }
+
+  private complete(x: Exchange, error?: Error): void {
+    this.remove(x);
+    x.finish(error, x.replies);
+    if (this.pending.size === 0) this.context.idle(this);
+  }
+
+  private onDatagram(datagram: Buffer): void {
+    const { messages, error, brokenHeader } = splitDatagram(datagram);
+    for (const m of messages) this.onMessage(m);
+    if (error) {
+      // The damaged message's exchange, if its header was readable, else all of them.
+      const victim = brokenHeader && this.pending.get(brokenHeader.seq);
+      for (const x of victim ? [victim] : [...this.pending.values()]) this.complete(x, error);
+    }
+  }
+
+  private onMessage(m: NetlinkMessage): void {
+    const x = this.pending.get(m.seq);
+    if (!x) return; // stale (timed out) or not ours
+    try {
+      const ending = absorb(x, m);
+      if (ending) this.complete(x, ending.error);
+    } catch (error) {
+      this.complete(x, error instanceof Error ? error : new DecodeError(String(error)));
+    }
+  }
+
+  private onSocketError(err: SocketError): void {
+    if (err.errno !== ENOBUFS) {
+      this.fail(new TransportError(`netlink socket error: ${err.message}`, err.errno));
+      this.context.broken(this);
+      return;
+    }
+    // Messages were dropped. A dump restarts on a fresh socket (this one may
+    // still be dumping, so it retires once idle); for acknowledgements, a
+    // barrier tells which ones will never come.
+    this.tainted = true;
+    const waiting: Exchange[] = [];
+    for (const x of [...this.pending.values()]) {
+      if (x.kind === 'dump') this.complete(x, new DumpRestart('ENOBUFS', ENOBUFS));
+      else if (x.kind !== 'barrier') waiting.push(x);
+    }
+    if (waiting.length) this.sendBarrier(waiting);
+  }
+
+  /**
+   * The kernel acknowledges control messages in order, after every earlier
+   * reply: once the NLMSG_NOOP's acknowledgement is in (or its deadline has
+   * passed), an exchange in `waiting` still pending has lost its answer.
+   */
+  private sendBarrier(waiting: Exchange[]): void {
+    const seq = this.context.sequence.next();
+    const lost = (): void => {
+      for (const x of waiting) {
+        if (this.pending.get(x.seq) !== x) continue;
+        this.complete(x, new TransportError(`${x.op}: acknowledgement lost (receive buffer overrun)`, ENOBUFS));
+      }
+    };
+    const barrier = newExchange(seq, 'barrier', 'NLMSG_NOOP', lost);
+    barrier.timer = setTimeout(() => this.complete(barrier), this.context.timeoutMs);
+    this.add(barrier);
+    this.socket.send(encodeMessage({ type: NLMSG_NOOP, flags: NLM_F_REQUEST | NLM_F_ACK, seq }, Buffer.alloc(0)), (err) => {
+      if (err) this.complete(barrier);
+    });
+  }
+}

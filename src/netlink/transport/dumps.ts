@@ -1,0 +1,29 @@
+/**
+ * Dumps: every NLM_F_MULTI reply up to NLMSG_DONE, each dump on a socket of
+ * its own from the pool. A dump that lost messages (ENOBUFS) or saw the table
+ * change under it (NLM_F_DUMP_INTR) starts again from the beginning.
+ */
+import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../constants';
+import { TransportError } from '../errors';
+import type { GenlMessage } from '../message';
+import { DumpRestart, Request } from './exchange';
+import type { ChannelPool } from './pool';
+
+/** Runs `req` as a dump of family `type`, restarting it at most `retries` times. */
+export async function dumpWithRestarts(pool: ChannelPool, type: number, req: Request, retries: number): Promise<GenlMessage[]> {
+  let attempt = 0;
+  for (;;) {
+    const channel = await pool.acquireForDump();
+    try {
+      return await channel.transact('dump', type, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP, req);
+    } catch (error) {
+      if (!(error instanceof DumpRestart)) throw error;
+      if (attempt >= retries) {
+        throw new TransportError(`${req.op}: dump incomplete after ${attempt + 1} attempts (${error.message})`, error.errno);
+      }
+      attempt++;
+    } finally {
+      pool.releaseFromDump(channel);
+    }
+  }
+}

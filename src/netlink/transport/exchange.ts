@@ -1,0 +1,92 @@
+/**
+ * One request and what has come back for it so far, and the rule that says
+ * when a reply message finishes it. No sockets here.
+ */
+import { NLM_F_DUMP_INTR, NLMSG_DONE, NLMSG_ERROR } from '../constants';
+import { KernelError } from '../errors';
+import { decodeDone, decodeError, decodeGenl, GenlMessage, NetlinkMessage } from '../message';
+
+/** Types below this are netlink control messages (<linux/netlink.h>). */
+const NLMSG_MIN_TYPE = 0x10;
+
+export interface Request {
+  cmd: number;
+  attributes: Uint8Array;
+  /** Kernel name of the command, for errors (NEW_SERVICE). */
+  op: string;
+  /** Overrides the transport's deadline (slow commands). */
+  timeoutMs?: number;
+}
+
+/**
+ * do: replies, then an acknowledgement. dump: replies up to NLMSG_DONE.
+ * ack: a batched request, only its acknowledgement counts. barrier: a
+ * NLMSG_NOOP sent after lost messages, see Channel.
+ */
+export type Kind = 'do' | 'dump' | 'ack' | 'barrier';
+
+export interface Exchange {
+  seq: number;
+  kind: Kind;
+  op: string;
+  replies: GenlMessage[];
+  /** A reply carried NLM_F_DUMP_INTR: the dump saw the table change. */
+  interrupted: boolean;
+  timer?: NodeJS.Timeout;
+  finish(error: Error | undefined, replies: GenlMessage[]): void;
+}
+
+export function newExchange(seq: number, kind: Kind, op: string, finish: Exchange['finish']): Exchange {
+  return { seq, kind, op, replies: [], interrupted: false, finish };
+}
+
+/** Sequence numbers for every socket of one transport: 1, 2, ..., never 0, wrapping at 2^32. */
+export class SequenceNumbers {
+  private last = 0;
+
+  next(): number {
+    this.last = (this.last + 1) >>> 0 || 1;
+    return this.last;
+  }
+}
+
+/** A dump that must be restarted (lost messages, or the kernel said NLM_F_DUMP_INTR). */
+export class DumpRestart extends Error {
+  constructor(
+    reason: string,
+    readonly errno?: number,
+  ) {
+    super(reason);
+  }
+}
+
+/** Outcome of one message: the exchange is over (with `error` when it failed). */
+export interface Ending {
+  error?: Error;
+}
+
+/**
+ * Takes one message addressed to `x` (same sequence number). Returns how `x`
+ * ends, or undefined while more is to come. Throws DecodeError on a
+ * malformed message, which ends `x` too.
+ */
+export function absorb(x: Exchange, m: NetlinkMessage): Ending | undefined {
+  if (m.type === NLMSG_ERROR) {
+    const e = decodeError(m);
+    if (e.errno !== 0) return { error: new KernelError(e.errno, x.op, e.extack, e.extackOffset) };
+    // A dump is answered by NLMSG_DONE, never by an ACK; ignore a stray one.
+    return x.kind === 'dump' ? undefined : {};
+  }
+  if (m.type === NLMSG_DONE) {
+    if (x.kind !== 'dump') return undefined;
+    const d = decodeDone(m);
+    if (d.errno !== 0) return { error: new KernelError(d.errno, x.op, d.extack, d.extackOffset) };
+    return x.interrupted ? { error: new DumpRestart('NLM_F_DUMP_INTR') } : {};
+  }
+  if (m.type >= NLMSG_MIN_TYPE) {
+    if (m.flags & NLM_F_DUMP_INTR) x.interrupted = true;
+    if (x.kind === 'do' || x.kind === 'dump') x.replies.push(decodeGenl(m));
+  }
+  // NLMSG_NOOP / NLMSG_OVERRUN carry nothing for us.
+  return undefined;
+}
