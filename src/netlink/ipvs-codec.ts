@@ -16,19 +16,8 @@ import { HOST_LITTLE_ENDIAN } from './attributes';
 import { IPVS_CMD } from './constants';
 import { DecodeError } from './errors';
 import { addressBytes, formatAddress } from './inet';
-import {
-  COMMAND_SET,
-  DAEMON_SET,
-  Decoded,
-  DEST_SET,
-  encodeAttributes,
-  EncodeEntries,
-  EncodeValue,
-  INFO_SET,
-  NestedSet,
-  SERVICE_SET,
-  decodeSet,
-} from './schema';
+import { COMMAND_SET, INFO_SET } from './schema';
+import { Decoded, decodeSet, encodeAttributes, EncodeEntries, EncodeValue, NestedSet } from './set-codec';
 import {
   AF_INET,
   AF_INET6,
@@ -40,7 +29,7 @@ import {
   ServiceKey,
   Stats,
   Timeouts,
-} from './types';
+} from '../ipvs/types';
 
 export const FLAGS_MASK_ALL = 0xffffffff;
 

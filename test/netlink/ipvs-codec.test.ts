@@ -10,8 +10,9 @@ import {
   requests,
 } from '../../src/netlink/ipvs-codec';
 import { decodeDone, decodeError, splitDatagram } from '../../src/netlink/message';
-import { COMMAND_SET, decodeSet, encodeAttributes } from '../../src/netlink/schema';
-import type { Daemon, Destination, RawAttribute, Service, Stats } from '../../src/netlink/types';
+import { COMMAND_SET } from '../../src/netlink/schema';
+import { decodeSet, encodeAttributes } from '../../src/netlink/set-codec';
+import type { Daemon, Destination, RawAttribute, Service, Stats } from '../../src/ipvs/types';
 import { stats32, stats64 } from './fake-kernel';
 import { attrMap, be16, buf, Bytes, cstr, hex, knest, le16, le32, le64, nla } from './naive';
 import { prng } from './prng';

@@ -1,18 +1,8 @@
 import { existsSync, readFileSync } from 'fs';
 import { AttributeWriter } from '../../src/netlink/attributes';
 import { DecodeError } from '../../src/netlink/errors';
-import {
-  COMMAND_SET,
-  DAEMON_SET,
-  decodeSet,
-  DEST_SET,
-  encodeAttributes,
-  encodeSet,
-  INFO_SET,
-  SERVICE_SET,
-  STATS64_SET,
-  STATS_SET,
-} from '../../src/netlink/schema';
+import { COMMAND_SET, DAEMON_SET, DEST_SET, INFO_SET, SERVICE_SET, STATS64_SET, STATS_SET } from '../../src/netlink/schema';
+import { decodeSet, encodeAttributes, encodeSet } from '../../src/netlink/set-codec';
 import { buf, hex, knest, le16, le32, le64, nla } from './naive';
 
 const HEADER = '/usr/include/linux/ip_vs.h';

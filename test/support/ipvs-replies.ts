@@ -6,7 +6,7 @@
  * encoders.
  */
 import { destinationFullEntries, encodeFlags, netmaskToWire, serviceKeyEntries } from '../../src/netlink/ipvs-codec';
-import type { EncodeEntries, EncodeValue } from '../../src/netlink/schema';
+import type { EncodeEntries, EncodeValue } from '../../src/netlink/set-codec';
 import type { Destination, Service, ServiceKey, Stats } from '../../src/ipvs/types';
 
 type Entry = readonly [string, EncodeValue];
