@@ -363,6 +363,14 @@ describe('batching (apply)', () => {
     expect(results).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
   });
 
+  test('a batch larger than the stack could spread (150,000 changes) completes', async () => {
+    make({ timeoutMs: 10_000 });
+    const zeros: Change[] = Array.from({ length: 150_000 }, (): Change => ({ kind: 'zero' }));
+    const results = await client.apply(zeros);
+    expect(results).toHaveLength(150_000);
+    expect(results.every((r) => r === undefined)).toBe(true);
+  }, 60_000);
+
   test('an empty batch sends nothing', async () => {
     make();
     expect(await client.apply([])).toEqual([]);
