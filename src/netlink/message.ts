@@ -127,13 +127,6 @@ export function splitDatagram(datagram: Buffer): SplitResult {
   return { messages };
 }
 
-/** Strict form of splitDatagram: throws DecodeError on any malformed byte. */
-export function splitMessages(datagram: Buffer): NetlinkMessage[] {
-  const r = splitDatagram(datagram);
-  if (r.error) throw r.error;
-  return r.messages;
-}
-
 export function decodeGenl(msg: NetlinkMessage): GenlMessage {
   if (msg.payload.length < GENL_HDRLEN) {
     throw new DecodeError(`generic netlink message of type ${msg.type} has ${msg.payload.length} payload bytes`);

@@ -5,10 +5,17 @@ import {
   decodeGenl,
   encodeGenlMessage,
   encodeMessage,
+  NetlinkMessage,
   splitDatagram,
-  splitMessages,
 } from '../../src/netlink/message';
 import { buf, cstr, genlmsg, le32, nla, nlmsg } from './naive';
+
+/** splitDatagram that throws its DecodeError, for inputs meant to be well formed. */
+function splitMessages(datagram: Buffer): NetlinkMessage[] {
+  const r = splitDatagram(datagram);
+  if (r.error) throw r.error;
+  return r.messages;
+}
 
 const REQ_ACK = 0x5;
 
