@@ -13,7 +13,7 @@
  */
 import { constants as osConstants } from 'os';
 import { AttributeWriter } from '../attributes';
-import { CTRL_CMD_GETFAMILY, GENL_ID_CTRL, NLM_F_ACK, NLM_F_REQUEST } from '../constants';
+import { CTRL_CMD_GETFAMILY, GENL_ID_CTRL, IPVS_GENL_NAME, IPVS_GENL_VERSION, NLM_F_ACK, NLM_F_REQUEST } from '../constants';
 import { DecodeError, FamilyNotFoundError, KernelError } from '../errors';
 import type { GenlMessage } from '../message';
 import { CTRL_SET } from '../schema';
@@ -63,8 +63,8 @@ export class NetlinkTransport {
   constructor(options: TransportOptions = {}) {
     this.opts = {
       socketFactory: options.socketFactory ?? netlinkSocketFactory({ recvBufferSize: options.recvBufferSize }),
-      familyName: options.familyName ?? 'IPVS',
-      familyVersion: options.familyVersion ?? 1,
+      familyName: options.familyName ?? IPVS_GENL_NAME,
+      familyVersion: options.familyVersion ?? IPVS_GENL_VERSION,
       timeoutMs: options.timeoutMs ?? 5000,
       poolSize: Math.max(1, options.poolSize ?? 4),
       maxInFlight: options.maxInFlight,
