@@ -148,3 +148,8 @@ export function tokenize(argv: readonly string[], settings: TokenizeOptions = {}
   }
   return { tokens, leftovers };
 }
+
+/** Splits a restore line into words: blanks, tabs and carriage returns separate; `ipvsadm` words vanish. */
+export function restoreLineWords(line: string): string[] {
+  return line.split(/[ \t\r]+/).filter((word) => word !== '' && word !== 'ipvsadm');
+}

@@ -10,6 +10,9 @@ import type { ListFormat } from '../cli/parse';
 import type { Change, QueryKind } from '../ipvs/change';
 import type { Daemon, Info, Timeouts } from '../ipvs/types';
 import type { ServiceWithDestinations } from '../netlink/api';
+import type { ApplyOutcome } from './apply/execute';
+import type { PlanStep } from './apply/plan';
+import type { RuleProblem } from './apply/rules';
 import type { ConnectionTable } from './connections';
 
 /** A failed query; `cause` is the kernel's (or the transport's) error. */
@@ -50,7 +53,15 @@ export type CommandResult =
   /** `banner` for full listings (1.31 prints it before it asks for the services). */
   | { kind: 'listing'; banner?: Info; table: Table; view: ListView }
   | { kind: 'save'; table: Table; numeric: boolean; resolver: NameResolver }
-  | { kind: 'connections'; connections: ConnectionTable; numeric: boolean; persistentConn: boolean; resolver: NameResolver };
+  | { kind: 'connections'; connections: ConnectionTable; numeric: boolean; persistentConn: boolean; resolver: NameResolver }
+  /** apply and diff: */
+  | { kind: 'extension-usage'; command: string; message: string }
+  | { kind: 'extension-help'; text: string }
+  | { kind: 'rules-invalid'; file: string; problems: RuleProblem[] }
+  /** `diff` true: the status says whether there is anything to do. */
+  | { kind: 'plan'; steps: PlanStep[]; diff: boolean }
+  | { kind: 'applied'; outcome: ApplyOutcome }
+  | { kind: 'locked'; waitedSeconds: number };
 
 /** A table read with one dump; its failure is a QueryError of `operation`. */
 export async function* tableOf(

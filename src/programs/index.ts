@@ -13,6 +13,8 @@ import { systemResolver } from '../cli/system-names';
 import { loadIpvsModule } from '../commands/open';
 import { createStdio, dieOfSigpipe, processOutputSystem } from './output';
 import { EXIT_INTERNAL_ERROR, EXIT_SIGPIPE } from '../messages/exit-status';
+import { chalkPlanColours } from './extensions';
+import { takeApplyLock } from './lock';
 
 const CONNECTIONS_FILE = '/proc/net/ip_vs_conn';
 
@@ -27,6 +29,30 @@ export function invokedName(scriptPath: string, env: NodeJS.ProcessEnv): string 
   const dir = path.dirname(scriptPath);
   const onPath = (env.PATH ?? '').split(':').some((entry) => entry !== '' && path.resolve(entry) === dir);
   return onPath ? path.basename(scriptPath) : scriptPath;
+}
+
+/** Colour only on a terminal, unless NO_COLOR says never or FORCE_COLOR always. */
+export function wantsColour(env: NodeJS.ProcessEnv, isTerminal = () => (require('tty') as typeof import('tty')).isatty(1)): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return isTerminal();
+}
+
+/** Catches SIGINT and SIGTERM (an apply then rolls back before it ends) until stop(). */
+function watchSignals(): { received(): string | undefined; stop(): void } {
+  let first: string | undefined;
+  const note = (signal: NodeJS.Signals) => {
+    first ??= signal;
+  };
+  process.on('SIGINT', note);
+  process.on('SIGTERM', note);
+  return {
+    received: () => first,
+    stop: () => {
+      process.off('SIGINT', note);
+      process.off('SIGTERM', note);
+    },
+  };
 }
 
 interface ProgramSpec {
@@ -72,6 +98,10 @@ export function cli(program: Program = 'ipvsadm'): void {
     posixlyCorrect: process.env.POSIXLY_CORRECT !== undefined || process.env.POSIX_ME_HARDER !== undefined,
     readConnections: () => fs.readFile(CONNECTIONS_FILE, 'latin1'),
     stdin: () => process.stdin,
+    readTextFile: (file) => fs.readFile(file, 'utf8'),
+    applyLock: takeApplyLock,
+    watchSignals,
+    planColours: () => (wantsColour(process.env) ? chalkPlanColours() : undefined),
   };
   spec.run(argv, scriptPath, deps).then(
     (status) => {

@@ -11,6 +11,9 @@ import { openWithRetry, type ModuleLoader, type Opener } from '../commands/open'
 import { runInvocation } from '../commands/run';
 import { writeClassic } from '../render/classic';
 import { runRestore } from '../restore/restore';
+import { isExtension } from '../cli/extensions';
+import type { PlanColours } from '../render/plan';
+import { runExtensionProgram } from './extensions';
 
 /** What the program needs from outside: a command's context but the kernel, and how to reach the kernel. */
 export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
@@ -18,6 +21,14 @@ export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
   loadModule: ModuleLoader;
   /** Whether the process could open a raw socket (root); shapes the open-failure reason. */
   isPrivileged: boolean;
+  /** For apply and diff: a rules file's text. */
+  readTextFile(path: string): Promise<string>;
+  /** For apply: the lock against a concurrent apply (see programs/lock.ts). */
+  applyLock(waitSeconds: number): Promise<(() => void) | undefined>;
+  /** For apply: catch SIGINT and SIGTERM until stop(); received() names the first one caught. */
+  watchSignals(): { received(): string | undefined; stop(): void };
+  /** Colours for a plan, when stdout is a terminal that wants them. */
+  planColours(): PlanColours | undefined;
 }
 
 /** The lowest IPVS version ipvsadm 1.31 accepts without a warning. */
@@ -33,6 +44,8 @@ function versionWarning(version: number): string {
 
 /** Runs one ipvsadm invocation; returns the exit status. */
 export async function runProgram(argv: readonly string[], deps: ProgramDeps): Promise<number> {
+  // A first word 1.31 refuses names a command of ours (apply, diff).
+  if (isExtension(argv[0])) return runExtensionProgram(argv[0], argv.slice(1), deps);
   const opened = await openWithRetry(deps.open, deps.loadModule, deps.isPrivileged);
   if ('failure' in opened) {
     deps.err(opened.failure);

@@ -7,7 +7,12 @@ import { connectionsFailed } from '../commands/connections';
 import type { OutputSink } from '../commands/context';
 import { QueryError, type CommandResult, type Table } from '../commands/results';
 import { failureText } from '../messages';
-import { EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED } from '../messages/exit-status';
+import {
+  EXIT_APPLY_FAILED, EXIT_DIFF_PENDING, EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE, exitStatusForSignal,
+} from '../messages/exit-status';
+import { constants as osConstants } from 'os';
+import type { ApplyOutcome, RollbackOutcome } from '../commands/apply/execute';
+import { planLine, renderPlan, type PlanColours } from './plan';
 import type { ServiceWithDestinations } from '../netlink/api';
 import { renderConnections } from './connections';
 import { renderBanner, renderListing } from './list';
@@ -26,8 +31,31 @@ function queryFailed(out: OutputSink, error: unknown): number {
   return EXIT_QUERY_FAILED;
 }
 
-/** Writes the result as 1.31 would; returns the exit status. */
-export async function writeClassic(result: CommandResult, out: OutputSink): Promise<number> {
+function rollbackLine(rollback: RollbackOutcome): string {
+  if (rollback.ok) return 'ipvsadm: apply: rolled back, the table is as it was\n';
+  const reason = failureText(rollback.step.change.kind, rollback.error);
+  return `ipvsadm: apply: rollback failed at ${planLine(rollback.step)}: ${reason}; the table is partly changed\n`;
+}
+
+function writeApplied(outcome: ApplyOutcome, out: OutputSink): number {
+  switch (outcome.kind) {
+    case 'applied':
+      return EXIT_OK;
+    case 'refused':
+      out.err(`ipvsadm: apply: refused: ${planLine(outcome.refused)}: ${failureText(outcome.refused.change.kind, outcome.error)}\n`);
+      out.err(rollbackLine(outcome.rollback));
+      return EXIT_APPLY_FAILED;
+    case 'interrupted': {
+      out.err(`ipvsadm: apply: interrupted by ${outcome.signal}\n`);
+      out.err(rollbackLine(outcome.rollback));
+      const number = (osConstants.signals as Record<string, number>)[outcome.signal];
+      return number === undefined ? EXIT_APPLY_FAILED : exitStatusForSignal(number);
+    }
+  }
+}
+
+/** Writes the result as 1.31 would (and the extensions in the same manner); returns the exit status. */
+export async function writeClassic(result: CommandResult, out: OutputSink, colours?: PlanColours): Promise<number> {
   switch (result.kind) {
     case 'changed':
       return EXIT_OK;
@@ -81,5 +109,22 @@ export async function writeClassic(result: CommandResult, out: OutputSink): Prom
       if (listing.error !== undefined) out.err(`${listing.error}\n`);
       return connectionsFailed(result.connections) ? EXIT_QUERY_FAILED : EXIT_OK;
     }
+    case 'extension-usage':
+      out.err(`ipvsadm: ${result.command}: ${result.message}\n`);
+      return EXIT_USAGE;
+    case 'extension-help':
+      out.out(result.text);
+      return EXIT_OK;
+    case 'rules-invalid':
+      for (const p of result.problems) out.err(`${result.file}:${p.line}: ${p.message}\n`);
+      return EXIT_USAGE;
+    case 'plan':
+      out.out(renderPlan(result.steps, colours));
+      return result.diff && result.steps.length > 0 ? EXIT_DIFF_PENDING : EXIT_OK;
+    case 'applied':
+      return writeApplied(result.outcome, out);
+    case 'locked':
+      out.err(`ipvsadm: apply: another apply is running (waited ${result.waitedSeconds} s)\n`);
+      return EXIT_APPLY_FAILED;
   }
 }

@@ -16,17 +16,13 @@
 import { StringDecoder } from 'string_decoder';
 import type { Change } from '../ipvs/change';
 import { isParseFailure, parseCommandLine, tryHelpMessage } from '../cli/parse';
+import { restoreLineWords } from '../cli/tokenizer';
 import type { CommandContext } from '../commands/context';
 import { changeOf } from '../commands/changes';
 import { failureText } from '../messages';
 import { runInvocation } from '../commands/run';
 import { writeClassic } from '../render/classic';
 import { EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED } from '../messages/exit-status';
-
-/** Splits a restore line into words: blanks, tabs and carriage returns separate; `ipvsadm` words vanish. */
-export function restoreLineWords(line: string): string[] {
-  return line.split(/[ \t\r]+/).filter((word) => word !== '' && word !== 'ipvsadm');
-}
 
 /** Runs the lines of standard input; returns the exit status. */
 export async function runRestore(ctx: CommandContext): Promise<number> {

@@ -16,6 +16,12 @@ export interface HarnessOptions {
   modprobeSucceeds?: boolean;
   isPrivileged?: boolean;
   connections?: string;
+  /** Files apply and diff may read, by path. */
+  files?: Record<string, string>;
+  /** Another apply holds the lock. */
+  lockHeld?: boolean;
+  /** A signal that arrived during apply. */
+  signal?: string;
 }
 
 export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stderr: string[] }): ProgramDeps & { modprobeCalls: number } {
@@ -41,6 +47,14 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
     stdin: async function* () {
       if (options.stdin !== undefined) yield options.stdin;
     },
+    readTextFile: async (file: string) => {
+      const text = options.files?.[file];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT' });
+      return text;
+    },
+    applyLock: async () => (options.lockHeld ? undefined : () => undefined),
+    watchSignals: () => ({ received: () => options.signal, stop: () => undefined }),
+    planColours: () => undefined,
   };
   return deps;
 }

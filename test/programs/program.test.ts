@@ -1,7 +1,7 @@
 import { FakeIpvs } from '../support/fake-ipvs';
 import { run, makeDeps } from './harness';
 import { runSaveWrapper, runRestoreWrapper, restoreWrapperInput } from '../../src/programs/wrappers';
-import { restoreLineWords } from '../../src/restore/restore';
+import { restoreLineWords } from '../../src/cli/tokenizer';
 import { openFailureReason } from '../../src/commands/open';
 import { FamilyNotFoundError, KernelError } from '../../src/netlink/errors';
 

@@ -1,0 +1,53 @@
+/**
+ * `ipvsadm apply FILE` and `ipvsadm diff FILE`: read the rules, read the live
+ * table, plan the fewest changes within the scope, then print the plan (diff,
+ * --dry-run) or carry it out all or nothing (apply), holding the apply lock.
+ */
+import type { ExtensionInvocation } from '../../cli/extensions';
+import type { CommandContext } from '../context';
+import { QueryError, type CommandResult } from '../results';
+import { executePlan } from './execute';
+import { planChanges } from './plan';
+import { readRules } from './rules';
+import { parseScope, type Scope } from './scope';
+
+/** What an apply needs from the process: the lock against a concurrent apply, and signals. */
+export interface ApplySession {
+  /** Resolves with a release function once held, or undefined when `waitSeconds` passed first. */
+  lock(waitSeconds: number): Promise<(() => void) | undefined>;
+  /** The signal that asked the program to stop since the apply began, if any. */
+  interrupted(): string | undefined;
+}
+
+export async function runExtension(
+  inv: ExtensionInvocation,
+  rulesText: string,
+  ctx: CommandContext,
+  session: ApplySession,
+): Promise<CommandResult> {
+  const scopes: Scope[] = [];
+  for (const word of inv.only) {
+    const scope = parseScope(word);
+    if ('error' in scope) return { kind: 'extension-usage', command: inv.command, message: scope.error };
+    scopes.push(scope);
+  }
+  const rules = await readRules(rulesText, ctx);
+  if ('problems' in rules) return { kind: 'rules-invalid', file: inv.file, problems: rules.problems };
+
+  const changing = inv.command === 'apply' && !inv.dryRun;
+  const release = changing ? await session.lock(inv.waitSeconds) : undefined;
+  if (changing && release === undefined) return { kind: 'locked', waitedSeconds: inv.waitSeconds };
+  try {
+    let live;
+    try {
+      live = await ctx.api.table();
+    } catch (error) {
+      return { kind: 'query-failed', error: new QueryError('get-services', error) };
+    }
+    const steps = planChanges(rules.services, live, scopes);
+    if (!changing) return { kind: 'plan', steps, diff: inv.command === 'diff' };
+    return { kind: 'applied', outcome: await executePlan(ctx.api, steps, session.interrupted) };
+  } finally {
+    release?.();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * A rules file for apply and diff: what `ipvsadm -S` prints (with or without
+ * -n), `-A` and `-a` lines, each parsed by the classic parser. Blank lines
+ * and `#` comments are skipped. Every problem is collected with its line, so
+ * a file is either wholly understood or not used at all.
+ */
+import { isParseFailure, parseCommandLine, type ParseContext } from '../../cli/parse';
+import type { Destination, Service } from '../../ipvs/types';
+import { restoreLineWords } from '../../cli/tokenizer';
+
+export interface DesiredService {
+  service: Service;
+  destinations: Destination[];
+  line: number;
+}
+
+export interface RuleProblem {
+  line: number;
+  message: string;
+}
+
+export type Rules = { services: DesiredService[] } | { problems: RuleProblem[] };
+
+export function serviceId(s: Pick<Service, 'family' | 'fwmark' | 'protocol' | 'address' | 'port'>): string {
+  return s.fwmark !== 0 ? `${s.family}|fwmark|${s.fwmark}` : `${s.family}|${s.protocol}|${s.address}|${s.port}`;
+}
+
+export function destinationId(d: Pick<Destination, 'address' | 'port'>): string {
+  return `${d.address}|${d.port}`;
+}
+
+export async function readRules(text: string, ctx: ParseContext): Promise<Rules> {
+  const services = new Map<string, DesiredService>();
+  const problems: RuleProblem[] = [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const line = i + 1;
+    const problem = (message: string) => problems.push({ line, message });
+    if (/^\s*(#|$)/.test(lines[i])) continue;
+    const parsed = await parseCommandLine(restoreLineWords(lines[i]), ctx);
+    if (isParseFailure(parsed)) {
+      problem(parsed.message.replace(/\n+$/, '').split('\n').join('; '));
+      continue;
+    }
+    if ((parsed.command !== 'add-service' && parsed.command !== 'add-server') || parsed.service === undefined) {
+      problem('only -A and -a lines belong in a rules file');
+      continue;
+    }
+    const id = serviceId(parsed.service);
+    const entry = services.get(id);
+    if (parsed.command === 'add-service') {
+      if (entry) problem(`the service is already defined on line ${entry.line}`);
+      else services.set(id, { service: parsed.service, destinations: [], line });
+      continue;
+    }
+    const destination = parsed.destination;
+    if (destination === undefined) continue;
+    if (!entry) {
+      problem('server of a service that no earlier -A line defines');
+    } else if (entry.destinations.some((d) => destinationId(d) === destinationId(destination))) {
+      problem('the server is already defined for this service');
+    } else {
+      entry.destinations.push(destination);
+    }
+  }
+  return problems.length > 0 ? { problems } : { services: [...services.values()] };
+}
