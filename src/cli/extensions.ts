@@ -41,21 +41,39 @@ const DESCRIPTIONS: Record<ExtensionName, string> = {
   diff: 'Print the changes `apply FILE` would make, as lines `ipvsadm -R` accepts; exit 0 when there are none, 1 when there are.',
 };
 
+/** The options of the extension commands: what yargs parses and what ipvsadm-apply.8 documents. */
+export interface ExtensionOption {
+  name: 'only' | 'dry-run' | 'wait';
+  commands: readonly ExtensionName[];
+  /** The placeholder of its value, or undefined for a flag. */
+  argument?: string;
+  describe: string;
+}
+
+export const EXTENSION_OPTIONS: readonly ExtensionOption[] = [
+  {
+    name: 'only',
+    commands: ['apply', 'diff'],
+    argument: 'scope',
+    describe: 'touch only these services (repeatable): fwmark:N[-M], an address prefix, or tcp, udp, sctp',
+  },
+  { name: 'dry-run', commands: ['apply'], describe: 'print the plan and change nothing' },
+  { name: 'wait', commands: ['apply'], argument: 'seconds', describe: 'seconds to wait for another apply (default 10)' },
+];
+
 function parser(name: ExtensionName): Argv {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const yargs = require('yargs/yargs') as (args?: readonly string[]) => Argv;
   let y = yargs()
     .scriptName(`ipvsadm ${name}`)
-    .command('$0 <file>', DESCRIPTIONS[name], (c) => c.positional('file', { type: 'string', describe: 'the rules file' }))
-    .option('only', {
-      type: 'string',
-      requiresArg: true,
-      describe: 'touch only these services (repeatable): fwmark:N[-M], an address prefix, or tcp, udp, sctp',
+    .command('$0 <file>', DESCRIPTIONS[name], (c) => c.positional('file', { type: 'string', describe: 'the rules file' }));
+  for (const o of EXTENSION_OPTIONS) {
+    if (!o.commands.includes(name)) continue;
+    y = y.option(o.name, {
+      type: o.name === 'wait' ? 'number' : o.argument === undefined ? 'boolean' : 'string',
+      requiresArg: o.argument !== undefined,
+      describe: o.describe,
     });
-  if (name === 'apply') {
-    y = y
-      .option('dry-run', { type: 'boolean', describe: 'print the plan and change nothing' })
-      .option('wait', { type: 'number', default: 10, requiresArg: true, describe: 'seconds to wait for another apply' });
   }
   return y.strict().help('help').alias('help', 'h').version(false).exitProcess(false).wrap(80);
 }

@@ -7,11 +7,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
+import { EXTENSION_NAMES, EXTENSION_OPTIONS } from '../../src/cli/extensions';
 import { OPTIONS } from '../../src/cli/options';
 
 const root = path.resolve(__dirname, '../..');
 const manDir = path.join(root, 'man');
-const PAGES = ['man/ipvsadm.8', 'man/ipvsadm-save.8', 'man/ipvsadm-restore.8'];
+const PAGES = ['man/ipvsadm.8', 'man/ipvsadm-save.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-apply.8'];
 
 // ---------------------------------------------------------------------------
 // A small roff reader: enough of the man macros to turn a line into the text
@@ -396,5 +397,30 @@ describe('the intentional differences', () => {
   test.each(readmeItems.map((item, i) => [i + 1, item]))('README item %i appears in the man page: %s', (i, item) => {
     const man = normal(manItems[Number(i) - 1] ?? '');
     for (const span of codeSpans(String(item))) expect(man).toContain(normal(span));
+  });
+});
+
+describe('man/ipvsadm-apply.8 and the extension options', () => {
+  const lines = readPage('man/ipvsadm-apply.8');
+  const documented = optionHeadings(lines).filter((h) => h.section === 'OPTIONS');
+
+  test('every extension option has exactly one heading, with a placeholder when it takes a value', () => {
+    expect(documented.map((h) => h.options.join(' ')).sort()).toEqual(EXTENSION_OPTIONS.map((o) => `--${o.name}`).sort());
+    for (const o of EXTENSION_OPTIONS) {
+      const heading = documented.find((h) => h.options[0] === `--${o.name}`);
+      expect([o.name, heading?.hasArgument]).toEqual([o.name, o.argument !== undefined]);
+      if (o.argument !== undefined) expect(heading?.text).toContain(o.argument);
+    }
+  });
+
+  test('the synopsis names every extension command with the options it takes', () => {
+    const text = pageText(lines);
+    // One synopsis entry per command, however its source lines are broken.
+    const synopsis = text.slice(text.indexOf('SYNOPSIS'), text.indexOf('DESCRIPTION')).replace(/\s+/g, ' ');
+    const entries = synopsis.split(/(?=ipvsadm \w+ )/);
+    for (const name of EXTENSION_NAMES) {
+      const line = entries.find((l) => l.startsWith(`ipvsadm ${name} `)) ?? '';
+      for (const o of EXTENSION_OPTIONS) expect([name, o.name, line.includes(`--${o.name}`)]).toEqual([name, o.name, o.commands.includes(name)]);
+    }
   });
 });

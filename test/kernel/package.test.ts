@@ -28,10 +28,10 @@ const cacheProblem = missing.length === 0 ? undefined
 
 const SHIPPED = [
   'README.md', 'bin/ipvsadm', 'bin/ipvsadm-restore', 'bin/ipvsadm-save', 'bin/start.js', 'dist/ipvsadm.js',
-  'man/ipvsadm-restore.8', 'man/ipvsadm-save.8', 'man/ipvsadm.8', 'package.json',
+  'man/ipvsadm-apply.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-save.8', 'man/ipvsadm.8', 'package.json',
 ];
 const PROGRAMS = ['ipvsadm', 'ipvsadm-save', 'ipvsadm-restore'];
-const MAN_PAGES = ['ipvsadm.8', 'ipvsadm-save.8', 'ipvsadm-restore.8'];
+const MAN_PAGES = ['ipvsadm.8', 'ipvsadm-save.8', 'ipvsadm-restore.8', 'ipvsadm-apply.8'];
 const progress = process.env.IPVS_LAB_PROGRESS === '1';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
