@@ -23,7 +23,8 @@ apt=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
 # The list is shared with .ci/run. user-mode-linux: a kernel with IPVS; ipvsadm: the
 # real 1.31 for differential tests; netbase: /etc/services; util-linux: unshare,
 # nsenter, setpriv; python3: the servers and clients of the traffic scenarios;
-# gcc, libc6-dev: the lab's xstate preload (scripts/lab/xstate-preload.c).
+# gcc, libc6-dev: the lab's xstate preload (scripts/lab/xstate-preload.c); systemd:
+# systemd-analyze for the check of the shipped unit.
 mapfile -t packages < scripts/lab-packages.txt
 "${apt[@]}" install -y "${packages[@]}"
 

@@ -29,6 +29,7 @@ const cacheProblem = missing.length === 0 ? undefined
 const SHIPPED = [
   'README.md', 'bin/ipvsadm', 'bin/ipvsadm-restore', 'bin/ipvsadm-save', 'bin/start.js', 'dist/ipvsadm.js',
   'man/ipvsadm-apply.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-save.8', 'man/ipvsadm.8', 'package.json',
+  'systemd/ipvsadm.service',
 ];
 const PROGRAMS = ['ipvsadm', 'ipvsadm-save', 'ipvsadm-restore'];
 const MAN_PAGES = ['ipvsadm.8', 'ipvsadm-save.8', 'ipvsadm-restore.8', 'ipvsadm-apply.8'];
