@@ -86,7 +86,8 @@ function swap32(v: number): number {
 
 // ---------------------------------------------------------------- stats
 
-const STATS_FIELDS: ReadonlyArray<readonly [keyof Stats, string]> = [
+/** Members of STATS and STATS64, in the kernel's order (IPVS_STATS_ATTR_*). */
+export const STATS_FIELDS: ReadonlyArray<readonly [keyof Stats, string]> = [
   ['conns', 'CONNS'],
   ['inpkts', 'INPKTS'],
   ['outpkts', 'OUTPKTS'],

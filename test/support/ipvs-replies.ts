@@ -5,25 +5,11 @@
  * (connection counters, statistics), so it reuses the codec's request
  * encoders.
  */
-import { destinationFullEntries, encodeFlags, netmaskToWire, serviceKeyEntries } from '../../src/netlink/ipvs-codec';
+import { destinationFullEntries, encodeFlags, netmaskToWire, serviceKeyEntries, STATS_FIELDS } from '../../src/netlink/ipvs-codec';
 import type { EncodeEntries, EncodeValue } from '../../src/netlink/set-codec';
 import type { Destination, Service, ServiceKey, Stats } from '../../src/ipvs/types';
 
 type Entry = readonly [string, EncodeValue];
-
-/** Members of STATS and STATS64, in the kernel's order (IPVS_STATS_ATTR_*). */
-const STATS_FIELDS: ReadonlyArray<readonly [keyof Stats, string]> = [
-  ['conns', 'CONNS'],
-  ['inpkts', 'INPKTS'],
-  ['outpkts', 'OUTPKTS'],
-  ['inbytes', 'INBYTES'],
-  ['outbytes', 'OUTBYTES'],
-  ['cps', 'CPS'],
-  ['inpps', 'INPPS'],
-  ['outpps', 'OUTPPS'],
-  ['inbps', 'INBPS'],
-  ['outbps', 'OUTBPS'],
-];
 
 /** A STATS block (u32 counters, u64 byte counters: values cut to 32 bits) or a STATS64 block. */
 function statsEntries(stats: Stats, width: 32 | 64): EncodeEntries {
