@@ -5,8 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { repoRoot } from '../differential/catalog';
 
-export const SERVICE_UNIT = path.resolve(__dirname, '..', '..', 'systemd', 'ipvsadm.service');
+/** Found from the sources or from dist/ alike. */
+export const SERVICE_UNIT = path.join(repoRoot(__dirname), 'systemd', 'ipvsadm.service');
 
 export type ExecKind = 'ExecStart' | 'ExecReload' | 'ExecStop';
 
