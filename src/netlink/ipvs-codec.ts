@@ -8,7 +8,8 @@
  *  - addr-16-bytes:          ADDR is union nf_inet_addr (16 bytes), trimmed by family on decode.
  *  - netmask-by-family:      IPv4 mask bytes in network order, IPv6 prefix length in host order.
  *  - dest-family-fallback:   DEST ADDR_FAMILY absent (kernel < 3.18) -> the service's family.
- *  - stats-widths:           STATS is u32 but bytes u64; STATS64 all u64; PAD ignored; prefer 64.
+ *  - stats-widths:           STATS is u32 but bytes u64; STATS64 all u64; PAD ignored; prefer 64
+ *                            (stats-codec.ts).
  *  - mcast-group-by-family:  DAEMON MCAST_GROUP (4 bytes) vs MCAST_GROUP6 (16 bytes).
  *  - weight-signed:          DEST WEIGHT is a u32 the kernel reads as signed.
  */
@@ -17,7 +18,8 @@ import { IPVS_CMD } from './constants';
 import { DecodeError } from './errors';
 import { addressBytes, formatAddress } from './inet';
 import { COMMAND_SET, INFO_SET } from './schema';
-import { Decoded, decodeSet, encodeAttributes, EncodeEntries, EncodeValue, NestedSet } from './set-codec';
+import { Decoded, decodeSet, encodeAttributes, EncodeEntries, EncodeValue } from './set-codec';
+import { attachStats } from './stats-codec';
 import {
   AF_INET,
   AF_INET6,
@@ -27,7 +29,6 @@ import {
   isFwmarkKey,
   Service,
   ServiceKey,
-  Stats,
   Timeouts,
 } from '../ipvs/types';
 
@@ -82,66 +83,6 @@ function netmaskFromWire(family: number, raw: number): number {
 
 function swap32(v: number): number {
   return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | ((v >>> 24) & 0xff)) >>> 0;
-}
-
-// ---------------------------------------------------------------- stats
-
-/** Members of STATS and STATS64, in the kernel's order (IPVS_STATS_ATTR_*). */
-export const STATS_FIELDS: ReadonlyArray<readonly [keyof Stats, string]> = [
-  ['conns', 'CONNS'],
-  ['inpkts', 'INPKTS'],
-  ['outpkts', 'OUTPKTS'],
-  ['inbytes', 'INBYTES'],
-  ['outbytes', 'OUTBYTES'],
-  ['cps', 'CPS'],
-  ['inpps', 'INPPS'],
-  ['outpps', 'OUTPPS'],
-  ['inbps', 'INBPS'],
-  ['outbps', 'OUTBPS'],
-];
-
-function statsFrom(d: Decoded): Stats {
-  const s = {} as Stats;
-  for (const [key, name] of STATS_FIELDS) s[key] = d.big(name) ?? 0n;
-  return s;
-}
-
-/** Where a decoded object keeps its stats block until (and after) `stats` is first read. */
-const STATS_SOURCE = Symbol('stats source');
-
-interface StatsHolder {
-  [STATS_SOURCE]?: NestedSet | Stats;
-}
-
-/**
- * `stats` of a decoded service or destination: an ordinary enumerable
- * property to callers, whose ten bigints are made only when first read, since
- * most listings never show them. One shared accessor, so every decoded object
- * keeps the same shape.
- */
-const LAZY_STATS: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: StatsHolder): Stats | undefined {
-    const source = this[STATS_SOURCE];
-    if (!(source instanceof NestedSet)) return source;
-    const stats = statsFrom(source.decode());
-    this[STATS_SOURCE] = stats;
-    return stats;
-  },
-  set(this: StatsHolder, value: Stats | undefined) {
-    this[STATS_SOURCE] = value;
-  },
-};
-
-/** stats-widths: STATS64 when present, else STATS; absent means no stats. */
-function attachStats(target: Service | Destination, d: Decoded): void {
-  const wide = d.nestLater('STATS64');
-  const source = wide ?? d.nestLater('STATS');
-  if (!source) return;
-  target.statsWidth = wide ? 64 : 32;
-  Object.defineProperty(target, STATS_SOURCE, { value: source, writable: true, enumerable: false, configurable: true });
-  Object.defineProperty(target, 'stats', LAZY_STATS);
 }
 
 // ---------------------------------------------------------------- service

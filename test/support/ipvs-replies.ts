@@ -5,7 +5,8 @@
  * (connection counters, statistics), so it reuses the codec's request
  * encoders.
  */
-import { destinationFullEntries, encodeFlags, netmaskToWire, serviceKeyEntries, STATS_FIELDS } from '../../src/netlink/ipvs-codec';
+import { destinationFullEntries, encodeFlags, netmaskToWire, serviceKeyEntries } from '../../src/netlink/ipvs-codec';
+import { STATS_FIELDS } from '../../src/netlink/stats-codec';
 import type { EncodeEntries, EncodeValue } from '../../src/netlink/set-codec';
 import type { Destination, Service, ServiceKey, Stats } from '../../src/ipvs/types';
 
