@@ -38,12 +38,14 @@ export async function runExtensionProgram(name: ExtensionName, args: readonly st
     return EXIT_USAGE;
   }
   const ctx: CommandContext = { ...deps, api: opened.api, info: opened.info };
-  const signals = deps.watchSignals();
+  // Only an apply that changes the table catches signals, to roll back; diff and --dry-run stop at once.
+  const signals = inv.command === 'apply' && !inv.dryRun ? deps.watchSignals() : undefined;
   try {
-    const result = await runExtension(inv, text, ctx, { lock: deps.applyLock, interrupted: signals.received });
+    const interrupted = () => signals?.received();
+    const result = await runExtension(inv, text, ctx, { lock: deps.applyLock, interrupted });
     return await writeClassic(result, ctx, deps.planColours());
   } finally {
-    signals.stop();
+    signals?.stop();
     opened.api.close();
   }
 }

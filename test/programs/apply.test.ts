@@ -2,7 +2,8 @@
 // the plan, all-or-nothing with rollback, rules-file errors, scopes, the lock
 // and signals. The kernel lab repeats the essentials against a real IPVS.
 import { FakeIpvs } from '../support/fake-ipvs';
-import { run } from './harness';
+import { makeDeps, run } from './harness';
+import { runProgram } from '../../src/programs/ipvsadm';
 
 /** The table as `-S -n` prints it, through the program itself. */
 async function saved(kernel: FakeIpvs): Promise<string> {
@@ -67,6 +68,18 @@ describe('diff and --dry-run', () => {
     const kernel = await restored(OLD);
     await run(['-R'], { kernel, stdin: PLAN });
     expect(await saved(kernel)).toBe(await saved(await restored(NEW)));
+  });
+
+  test('neither catches signals (they end the program at once, as nothing needs undoing); apply does', async () => {
+    const kernel = await restored(OLD);
+    const watches = async (argv: string[]) => {
+      const deps = makeDeps({ kernel, files: { 'new.rules': NEW } }, { stdout: [], stderr: [] });
+      await runProgram(argv, deps);
+      return deps.signalWatches;
+    };
+    expect(await watches(['diff', 'new.rules'])).toBe(0);
+    expect(await watches(['apply', '--dry-run', 'new.rules'])).toBe(0);
+    expect(await watches(['apply', 'new.rules'])).toBe(1);
   });
 
   test('nothing to do: no output, status 0', async () => {

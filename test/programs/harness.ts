@@ -24,9 +24,10 @@ export interface HarnessOptions {
   signal?: string;
 }
 
-export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stderr: string[] }): ProgramDeps & { modprobeCalls: number } {
+export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stderr: string[] }): ProgramDeps & { modprobeCalls: number; signalWatches: number } {
   const deps = {
     modprobeCalls: 0,
+    signalWatches: 0,
     argv0: 'ipvsadm',
     out: (t: string) => void sink.stdout.push(t),
     err: (t: string) => void sink.stderr.push(t),
@@ -53,7 +54,10 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
       return text;
     },
     applyLock: async () => (options.lockHeld ? undefined : () => undefined),
-    watchSignals: () => ({ received: () => options.signal, stop: () => undefined }),
+    watchSignals: () => {
+      deps.signalWatches++;
+      return { received: () => options.signal, stop: () => undefined };
+    },
     planColours: () => undefined,
   };
   return deps;
