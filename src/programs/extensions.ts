@@ -12,13 +12,8 @@ import { EXIT_USAGE } from '../messages/exit-status';
 import { writeClassic } from '../render/classic';
 import type { PlanColours } from '../render/plan';
 import type { ProgramDeps } from './ipvsadm';
+import { readAll } from './input';
 import { errnoOf } from './output';
-
-async function readAll(chunks: AsyncIterable<string | Buffer>): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunks) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(parts).toString('utf8');
-}
 
 export async function runExtensionProgram(name: ExtensionName, args: readonly string[], deps: ProgramDeps): Promise<number> {
   const parsed = parseExtension(name, args);

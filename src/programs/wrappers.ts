@@ -5,6 +5,7 @@
  */
 import { EXIT_SAVE_USAGE } from '../messages/exit-status';
 import { runProgram, type ProgramDeps } from './ipvsadm';
+import { readAll } from './input';
 
 /** ipvsadm-save [-n]: any other word starting with '-' prints the usage and fails. */
 export async function runSaveWrapper(args: readonly string[], scriptName: string, deps: ProgramDeps): Promise<number> {
@@ -27,12 +28,6 @@ export function restoreWrapperInput(text: string): string {
   const body = kept.filter((line) => !line.startsWith('#')).join('\n');
   // Command substitution drops every trailing newline; echo adds one back.
   return `${body.replace(/\n+$/, '')}\n`;
-}
-
-async function readAll(chunks: AsyncIterable<string | Buffer>): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunks) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(parts).toString('utf8');
 }
 
 /** ipvsadm-restore: read all input, clear the table, then restore what is left of the input. */

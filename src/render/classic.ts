@@ -2,6 +2,7 @@
  * ipvsadm 1.31's output for a command's result: the exact bytes on stdout
  * and stderr, and the exit status, which is decided here for every result.
  */
+import { constants as osConstants } from 'os';
 import { helpText, versionText } from '../cli/help';
 import { connectionsFailed } from '../commands/connections';
 import type { OutputSink } from '../commands/context';
@@ -10,7 +11,6 @@ import { failureText } from '../messages';
 import {
   EXIT_APPLY_FAILED, EXIT_DIFF_PENDING, EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE, exitStatusForSignal,
 } from '../messages/exit-status';
-import { constants as osConstants } from 'os';
 import type { ApplyOutcome, RollbackOutcome } from '../commands/apply/execute';
 import { planLine, renderPlan, type PlanColours } from './plan';
 import type { ServiceWithDestinations } from '../netlink/api';
