@@ -76,6 +76,9 @@ export function labScript(o: LabScriptOptions): string {
     ...(uml
       ? [
           '  mount -t proc proc /proc && mount -t sysfs sys /sys || return 1',
+          // Pseudo-terminals for the tests that look at the screen (tmux); the
+          // guest's /dev is its own devtmpfs, which has /dev/ptmx but no pts.
+          '  mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666 devpts /dev/pts || return 1',
           '  V=$(uname -r)',
           '  mkdir -p "$T/mods/lib/modules" && ln -sfn "/usr/lib/uml/modules/$V" "$T/mods/lib/modules/$V" || return 1',
           `  for m in ${UML_MODULES.join(' ')}; do`,

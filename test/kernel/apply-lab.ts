@@ -98,6 +98,8 @@ export function build(rules: string): Snapshot {
 export interface OursOptions {
   input?: string;
   cwd?: string;
+  /** The whole environment (default: the test's, with IPVSADM_ARGV0=ipvsadm). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Our ipvsadm, from bin/, as an operator runs it. */
@@ -107,7 +109,7 @@ export function ours(args: readonly string[], o: OursOptions = {}): Ran {
     cwd: o.cwd,
     stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     encoding: 'utf8',
-    env: { ...process.env, IPVSADM_ARGV0: 'ipvsadm' },
+    env: o.env ?? { ...process.env, IPVSADM_ARGV0: 'ipvsadm' },
     maxBuffer: MAX_BUFFER,
     timeout: PROCESS_TIMEOUT_MS,
   });
@@ -131,7 +133,7 @@ export function startOurs(args: readonly string[], o: OursOptions = {}): Running
   const child = spawn(process.execPath, [OURS, ...args], {
     cwd: o.cwd,
     stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    env: { ...process.env, IPVSADM_ARGV0: 'ipvsadm' },
+    env: o.env ?? { ...process.env, IPVSADM_ARGV0: 'ipvsadm' },
   });
   if (child.pid === undefined) throw new Error(`could not start ${OURS}`);
   let ended = false;
