@@ -21,6 +21,8 @@ export interface ExtensionInvocation {
   /** The rules file; `-` is standard input. */
   file: string;
   dryRun: boolean;
+  /** apply --verbose: print the plan once it has been carried out. */
+  verbose: boolean;
   /** `--only` words, unparsed (see commands/apply/scope.ts). */
   only: string[];
   /** Seconds to wait for another apply to finish. */
@@ -43,7 +45,7 @@ const DESCRIPTIONS: Record<ExtensionName, string> = {
 
 /** The options of the extension commands: what yargs parses and what ipvsadm-apply.8 documents. */
 export interface ExtensionOption {
-  name: 'only' | 'dry-run' | 'wait';
+  name: 'only' | 'dry-run' | 'verbose' | 'wait';
   commands: readonly ExtensionName[];
   /** The placeholder of its value, or undefined for a flag. */
   argument?: string;
@@ -58,6 +60,7 @@ export const EXTENSION_OPTIONS: readonly ExtensionOption[] = [
     describe: 'touch only these services (repeatable): fwmark:N[-M], an address prefix, or tcp, udp, sctp',
   },
   { name: 'dry-run', commands: ['apply'], describe: 'print the plan and change nothing' },
+  { name: 'verbose', commands: ['apply'], describe: 'print the plan once it has been carried out' },
   { name: 'wait', commands: ['apply'], argument: 'seconds', describe: 'seconds to wait for another apply (default 10)' },
 ];
 
@@ -97,7 +100,7 @@ export function parseExtension(name: ExtensionName, args: readonly string[]): Ex
     const only = parsed.only === undefined ? [] : ([] as unknown[]).concat(parsed.only).map(String);
     // yargs hands a lone `-` over as an empty word.
     const file = parsed.file === '' && args.includes('-') ? '-' : String(parsed.file);
-    outcome = { invocation: { command: name, file, dryRun: parsed.dryRun === true, only, waitSeconds } };
+    outcome = { invocation: { command: name, file, dryRun: parsed.dryRun === true, verbose: parsed.verbose === true, only, waitSeconds } };
   });
   return outcome ?? { error: 'cannot parse the command line' };
 }

@@ -60,7 +60,8 @@ export type CommandResult =
   | { kind: 'rules-invalid'; file: string; problems: RuleProblem[] }
   /** `diff` true: the status says whether there is anything to do. */
   | { kind: 'plan'; steps: PlanStep[]; diff: boolean }
-  | { kind: 'applied'; outcome: ApplyOutcome }
+  /** `verbose`: the steps carried out are printed as a plan when all of them took effect. */
+  | { kind: 'applied'; outcome: ApplyOutcome; steps: PlanStep[]; verbose: boolean }
   | { kind: 'locked'; waitedSeconds: number };
 
 /** A table read with one dump; its failure is a QueryError of `operation`. */

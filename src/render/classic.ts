@@ -37,9 +37,10 @@ function rollbackLine(rollback: RollbackOutcome): string {
   return `ipvsadm: apply: rollback failed at ${planLine(rollback.step)}: ${reason}; the table is partly changed\n`;
 }
 
-function writeApplied(outcome: ApplyOutcome, out: OutputSink): number {
+function writeApplied(outcome: ApplyOutcome, out: OutputSink, carriedOut: () => string): number {
   switch (outcome.kind) {
     case 'applied':
+      out.out(carriedOut());
       return EXIT_OK;
     case 'refused':
       out.err(`ipvsadm: apply: refused: ${planLine(outcome.refused)}: ${failureText(outcome.refused.change.kind, outcome.error)}\n`);
@@ -122,7 +123,7 @@ export async function writeClassic(result: CommandResult, out: OutputSink, colou
       out.out(renderPlan(result.steps, colours));
       return result.diff && result.steps.length > 0 ? EXIT_DIFF_PENDING : EXIT_OK;
     case 'applied':
-      return writeApplied(result.outcome, out);
+      return writeApplied(result.outcome, out, () => (result.verbose ? renderPlan(result.steps, colours) : ''));
     case 'locked':
       out.err(`ipvsadm: apply: another apply is running (waited ${result.waitedSeconds} s)\n`);
       return EXIT_APPLY_FAILED;

@@ -45,13 +45,25 @@ function runUnit(kind: ExecKind, env: Record<string, string> = {}) {
 const FIRST = '-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.11:80 -m -w 1\n-A -u 10.0.0.1:53 -s wlc\n';
 const SECOND = '-A -t 10.0.0.1:80 -s wrr\n-a -t 10.0.0.1:80 -r 10.0.0.11:80 -m -w 3\n-a -t 10.0.0.1:80 -r 10.0.0.12:80 -m -w 1\n';
 
-test('start applies the rules file; reload applies the changed file in place', () => {
+/** What `ipvsadm diff` of the rules file says an apply would do now. */
+function pending(): string {
+  const r = spawnSync(process.execPath, [OURS, 'diff', rules], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.stderr).toBe('');
+  return r.stdout;
+}
+
+test('start applies the rules file; reload applies the changed file in place; both log what they changed', () => {
   fs.writeFileSync(rules, FIRST);
-  expect(runUnit('ExecStart')).toEqual({ status: 0, stdout: '', stderr: '' });
+  const toStart = pending();
+  expect(toStart).not.toBe('');
+  expect(runUnit('ExecStart')).toEqual({ status: 0, stdout: toStart, stderr: '' });
   expect(real('-S', '-n')).toBe(FIRST);
   fs.writeFileSync(rules, SECOND);
-  expect(runUnit('ExecReload')).toEqual({ status: 0, stdout: '', stderr: '' });
+  const toReload = pending();
+  expect(toReload.split('\n').map((l) => l.slice(0, 2)).sort().join(' ')).toBe(' -D -E -a -e');
+  expect(runUnit('ExecReload')).toEqual({ status: 0, stdout: toReload, stderr: '' });
   expect(real('-S', '-n')).toBe(SECOND);
+  expect(runUnit('ExecReload')).toEqual({ status: 0, stdout: '', stderr: '' });
 });
 
 test('stop keeps the table by default, saves it with IPVSADM_SAVE_ON_STOP=yes, clears it with IPVSADM_CLEAR_ON_STOP=yes', () => {

@@ -130,6 +130,23 @@ describe('apply', () => {
     expect(await saved(kernel)).toBe(before);
   });
 
+  test('--verbose prints the plan once carried out; nothing when there was nothing to do', async () => {
+    const kernel = await restored(OLD);
+    const r = await run(['apply', '--verbose', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
+    expect(r).toEqual({ status: 0, stdout: PLAN, stderr: '' });
+    expect(await saved(kernel)).toBe(await saved(await restored(NEW)));
+    expect(await run(['apply', '--verbose', 'new.rules'], { kernel, files: { 'new.rules': NEW } })).toEqual({ status: 0, stdout: '', stderr: '' });
+  });
+
+  test('--verbose prints nothing on stdout when the apply was rolled back', async () => {
+    const kernel = await restored(OLD);
+    const bad = '-A -t 10.0.0.9:80 -s nosuch';
+    const r = await run(['apply', '--verbose', 'x.rules'], { kernel, files: { 'x.rules': `${NEW}${bad}\n` } });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('ipvsadm: apply: rolled back, the table is as it was\n');
+  });
+
   test('an interrupt during the apply rolls it back and ends with 128 + the signal', async () => {
     const kernel = await restored(OLD);
     const before = await saved(kernel);

@@ -34,13 +34,13 @@ test('systemd-analyze verify accepts the unit', () => {
 test('start and reload apply the rules file, never anything that flushes', () => {
   const rules = path.join(dir, 'rules');
   for (const kind of ['ExecStart', 'ExecReload'] as const) {
-    expect(runUnit(kind, { IPVSADM_RULES: rules })).toEqual({ status: 0, stderr: '', calls: `apply ${rules}\n` });
+    expect(runUnit(kind, { IPVSADM_RULES: rules })).toEqual({ status: 0, stderr: '', calls: `apply --verbose ${rules}\n` });
   }
 });
 
 test('without IPVSADM_RULES the distribution decides: /etc/sysconfig/ipvsadm where it exists, else /etc/ipvsadm.rules', () => {
   const expected = fs.existsSync('/etc/sysconfig/ipvsadm') ? '/etc/sysconfig/ipvsadm' : '/etc/ipvsadm.rules';
-  expect(runUnit('ExecStart', {}).calls).toBe(`apply ${expected}\n`);
+  expect(runUnit('ExecStart', {}).calls).toBe(`apply --verbose ${expected}\n`);
 });
 
 test('stop leaves the table by default, saves it on request (atomically), clears it on request', () => {

@@ -46,7 +46,7 @@ export async function runExtension(
     }
     const steps = planChanges(rules.services, live, scopes);
     if (!changing) return { kind: 'plan', steps, diff: inv.command === 'diff' };
-    return { kind: 'applied', outcome: await executePlan(ctx.api, steps, session.interrupted) };
+    return { kind: 'applied', outcome: await executePlan(ctx.api, steps, session.interrupted), steps, verbose: inv.verbose };
   } finally {
     release?.();
   }
