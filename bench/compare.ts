@@ -34,3 +34,32 @@ export function describeDifference(ours: Observed, real: Observed): string | und
   if (err !== undefined) return `stderr ${err}`;
   return undefined;
 }
+
+/**
+ * A save (`ipvsadm -S -n`, or a rules file in that form) in a canonical
+ * order: services sorted, each followed by its own real servers, sorted. The
+ * kernel lists services in hash-table order and a service's servers newest
+ * first, so two tables that hold the same rules can save in different orders
+ * depending on how they were built; this makes them compare equal. A server
+ * line before any service line is kept first, as it stands.
+ */
+export function canonicalSave(text: string): string {
+  const blocks: { head: string; servers: string[] }[] = [];
+  let current: { head: string; servers: string[] } = { head: '', servers: [] };
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    if (line.startsWith('-A ')) {
+      blocks.push(current);
+      current = { head: line, servers: [] };
+    } else {
+      current.servers.push(line);
+    }
+  }
+  blocks.push(current);
+  const orphans = blocks.shift()!;
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  blocks.sort((a, b) => cmp(a.head, b.head));
+  const out: string[] = [...orphans.servers];
+  for (const b of blocks) out.push(b.head, ...b.servers.sort(cmp));
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}

@@ -11,6 +11,8 @@ export interface Command {
   argv: readonly string[];
   /** File given as standard input (like `< file`); otherwise stdin is /dev/null. */
   stdinFile?: string;
+  /** Exit statuses that count as success (default: 0 only). */
+  statuses?: readonly number[];
 }
 
 export interface RunResult {
@@ -54,9 +56,9 @@ export function runOnce(cmd: Command, timeoutMs: number, wrapper: readonly strin
   }
 }
 
-/** Throws when the run failed or exited non-zero; returns it otherwise. */
+/** Throws when the run failed or exited with a status not in cmd.statuses (default 0); returns it otherwise. */
 export function expectSuccess(cmd: Command, r: RunResult): RunResult {
-  if (r.error !== undefined || r.status !== 0) {
+  if (r.error !== undefined || r.status === null || !(cmd.statuses ?? [0]).includes(r.status)) {
     const why = r.error ?? `exit status ${String(r.status)}`;
     const err = r.stderr.toString('utf8').trim().split('\n').slice(0, 5).join('\n');
     throw new Error(`${cmd.label} (${cmd.argv.join(' ')}) failed: ${why}${err ? `\n${err}` : ''}`);
@@ -81,10 +83,14 @@ export function peakRssKiB(cmd: Command, timeoutMs: number, tmpDir: string): { k
   const out = path.join(tmpDir, 'maxrss');
   fs.rmSync(out, { force: true });
   const run = expectSuccess(cmd, runOnce(cmd, timeoutMs, [GNU_TIME, '-f', '%M', '-o', out]));
+  return { kib: readMaxRss(cmd, out), run };
+}
+
+function readMaxRss(cmd: Command, out: string): number {
   const text = fs.readFileSync(out, 'utf8').trim();
   const kib = Number(text.split('\n').pop());
   if (!Number.isFinite(kib) || kib <= 0) throw new Error(`${cmd.label}: unexpected output of ${GNU_TIME}: ${text}`);
-  return { kib, run };
+  return kib;
 }
 
 /**
@@ -92,32 +98,42 @@ export function peakRssKiB(cmd: Command, timeoutMs: number, tmpDir: string): { k
  * so that a slow phase of the machine hits all of them alike. `before` runs
  * untimed ahead of every timed run (e.g. clearing the table). Every run must
  * succeed; `after` runs untimed after every timed run. Returns the samples in ms and the last run of each command.
+ * With `rssDir`, every timed run is also wrapped in GNU time (`-f %M`), the
+ * same for every command, and `kib` holds its peak RSS samples: for commands
+ * that run for seconds, a separate set of runs for memory would cost more
+ * than time's own fork and exec, which the wall clock then includes.
  */
 export function timeInterleaved(
   cmds: readonly Command[],
   o: {
     runs: number; warmup: number; timeoutMs: number;
-    before?: (cmd: Command) => void;
+    before?: (cmd: Command, index: number) => void;
     /** Untimed, after each timed run; `run` counts from 0. */
-    after?: (cmd: Command, index: number, run: number) => void;
+    after?: (cmd: Command, index: number, run: number, result: RunResult) => void;
+    rssDir?: string;
   },
-): { samples: number[][]; last: RunResult[] } {
+): { samples: number[][]; last: RunResult[]; kib: number[][] } {
   const samples: number[][] = cmds.map(() => []);
+  const kib: number[][] = cmds.map(() => []);
+  const rssFile = o.rssDir !== undefined ? path.join(o.rssDir, 'maxrss') : undefined;
+  const wrapper = rssFile !== undefined ? [GNU_TIME, '-f', '%M', '-o', rssFile] : [];
   const last: RunResult[] = [];
   for (let w = 0; w < o.warmup; w++) {
-    for (const cmd of cmds) {
-      o.before?.(cmd);
+    for (const [i, cmd] of cmds.entries()) {
+      o.before?.(cmd, i);
       expectSuccess(cmd, runOnce(cmd, o.timeoutMs));
     }
   }
   for (let r = 0; r < o.runs; r++) {
     cmds.forEach((cmd, i) => {
-      o.before?.(cmd);
-      const res = expectSuccess(cmd, runOnce(cmd, o.timeoutMs));
+      o.before?.(cmd, i);
+      if (rssFile !== undefined) fs.rmSync(rssFile, { force: true });
+      const res = expectSuccess(cmd, runOnce(cmd, o.timeoutMs, wrapper));
       samples[i].push(res.ms);
+      if (rssFile !== undefined) kib[i].push(readMaxRss(cmd, rssFile));
       last[i] = res;
-      o.after?.(cmd, i, r);
+      o.after?.(cmd, i, r, res);
     });
   }
-  return { samples, last };
+  return { samples, last, kib };
 }

@@ -1,7 +1,7 @@
 // Command line of bench/run.ts (yargs 17, CommonJS).
 import yargs from 'yargs';
 
-export const GROUPS = ['startup', 'restore', 'listing', 'memory'] as const;
+export const GROUPS = ['startup', 'restore', 'listing', 'memory', 'apply', 'reload'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface BenchOptions {
@@ -14,6 +14,18 @@ export interface BenchOptions {
   timeout: number;
   /** Untimed warm-up runs of each command of the start-up and listing groups. */
   warmup: number;
+  /** The apply group's table: services, and real servers per service. */
+  applyServices: number;
+  applyDests: number;
+  /** The reload group's table: services, and real servers in all (spread 16/17 at the defaults). */
+  reloadServices: number;
+  reloadDests: number;
+  /** Share of the lines the changed files differ in, in percent. */
+  changePercent: number;
+  /** Seed of the changes. */
+  seed: number;
+  /** An older bundle to time -L -n of in the start-up group (bench/baseline.sh builds one). */
+  baselineBundle?: string;
   /** --help was given: yargs printed the usage, nothing is to be run. */
   help: boolean;
 }
@@ -24,6 +36,12 @@ function positiveInt(name: string, min: number) {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${String(v)}`);
     return n;
   };
+}
+
+function percentage(v: unknown): number {
+  const n = Number(v);
+  if (!(n > 0 && n <= 100)) throw new Error(`--change-percent must be a number in (0, 100], got ${String(v)}`);
+  return n;
 }
 
 /** Parses the arguments (without node and the script); throws a one-line Error on bad input. */
@@ -37,6 +55,13 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     .option('only', { type: 'string', describe: `run only these groups, comma separated: ${GROUPS.join(', ')}` })
     .option('timeout', { type: 'number', default: 600, describe: 'time limit of one command, in seconds', coerce: positiveInt('timeout', 1) })
     .option('warmup', { type: 'number', default: 1, describe: 'untimed warm-up runs (start-up and listing groups)', coerce: positiveInt('warmup', 0) })
+    .option('apply-services', { type: 'number', default: 10000, describe: 'apply group: services in the table', coerce: positiveInt('apply-services', 20) })
+    .option('apply-dests', { type: 'number', default: 3, describe: 'apply group: real servers per service', coerce: positiveInt('apply-dests', 1) })
+    .option('reload-services', { type: 'number', default: 2284, describe: 'reload group: services in the table', coerce: positiveInt('reload-services', 20) })
+    .option('reload-dests', { type: 'number', default: 37298, describe: 'reload group: real servers in all, spread evenly', coerce: positiveInt('reload-dests', 1) })
+    .option('change-percent', { type: 'number', default: 1, describe: 'apply and reload groups: share of the lines changed', coerce: percentage })
+    .option('seed', { type: 'number', default: 1, describe: 'apply and reload groups: seed of the changes', coerce: positiveInt('seed', 0) })
+    .option('baseline-bundle', { type: 'string', describe: 'start-up group: also time -L -n of this older bundle (bench/baseline.sh)' })
     .strict()
     .help()
     .version(false)
@@ -46,8 +71,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     })
     .parseSync();
   const only = parseGroups(parsed.only);
-  return { services: parsed.services, dests: parsed.dests, runs: parsed.runs, only, timeout: parsed.timeout, warmup: parsed.warmup,
-    help: argv.includes('--help') };
+  if (parsed['reload-dests'] < parsed['reload-services']) throw new Error('--reload-dests must be at least --reload-services');
+  return {
+    services: parsed.services, dests: parsed.dests, runs: parsed.runs, only, timeout: parsed.timeout, warmup: parsed.warmup,
+    applyServices: parsed['apply-services'], applyDests: parsed['apply-dests'],
+    reloadServices: parsed['reload-services'], reloadDests: parsed['reload-dests'],
+    changePercent: parsed['change-percent'], seed: parsed.seed,
+    ...(parsed['baseline-bundle'] !== undefined && parsed['baseline-bundle'] !== '' ? { baselineBundle: parsed['baseline-bundle'] } : {}),
+    help: argv.includes('--help'),
+  };
 }
 
 export function parseGroups(spec: string | undefined): Group[] {

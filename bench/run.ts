@@ -8,67 +8,17 @@ import Table from 'cli-table3';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { describeDifference, sameBehaviour } from './compare';
+import { applyGroup, reloadGroup } from './apply';
 import {
-  Command, GNU_TIME, RunResult, canMeasureRss, expectSuccess, peakRssKiB, runOnce, timeInterleaved,
-} from './measure';
+  BUNDLE, Context, REAL, REAL_RESTORE, REPO, RatioRow, Row, bareNode, clearTable, lineCount, log, NODE, ours, real, snapshot, verdict,
+} from './common';
+import { describeDifference, sameBehaviour } from './compare';
+import { Command, GNU_TIME, canMeasureRss, expectSuccess, peakRssKiB, runOnce, timeInterleaved } from './measure';
 import { BenchOptions, Group, parseOptions } from './options';
-import { Summary, formatRatio, formatValue, ratio, summarize } from './stats';
+import { formatRatio, formatValue, ratio, summarize } from './stats';
 import { restoreFile } from './tablefile';
 
-const REPO = path.resolve(__dirname, '..', '..');
-const BUNDLE = path.join(REPO, 'dist', 'ipvsadm.js');
-const REAL = '/usr/sbin/ipvsadm';
-const REAL_RESTORE = '/usr/sbin/ipvsadm-restore';
-const NODE = process.execPath;
-
-interface Row {
-  name: string;
-  unit: 'ms' | 'MiB';
-  real?: Summary;
-  ours?: Summary;
-  node?: Summary;
-  /** "yes", "no", or a remark; "-" when nothing was compared. */
-  identical: string;
-}
-
-interface Context {
-  o: BenchOptions;
-  tmp: string;
-  file: string;
-  /** Lines of the restore file, i.e. of `ipvsadm -S -n` once it is loaded. */
-  expectedLines: number;
-  table: 'empty' | 'big' | 'unknown';
-  rows: Row[];
-  notes: string[];
-  timeoutMs: number;
-}
-
 const color = new chalk.Instance({ level: process.stdout.isTTY ? 1 : 0 });
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-const real = (label: string, ...args: string[]): Command => ({ label: `real ${label}`, argv: [REAL, ...args] });
-const ours = (label: string, ...args: string[]): Command => ({ label: `ours ${label}`, argv: [NODE, path.join(REPO, 'bin', 'ipvsadm'), ...args] });
-const bareNode: Command = { label: 'node -e 0', argv: [NODE, '-e', '0'] };
-
-function clearTable(ctx: Context): void {
-  const c = real('-C', '-C');
-  expectSuccess(c, runOnce(c, ctx.timeoutMs));
-  ctx.table = 'empty';
-}
-
-/** `ipvsadm -S -n` of the real ipvsadm: the reference view of what the kernel holds. */
-function snapshot(ctx: Context): string {
-  const c = real('-S -n', '-S', '-n');
-  return expectSuccess(c, runOnce(c, ctx.timeoutMs)).stdout.toString('latin1');
-}
-
-function lineCount(text: string): number {
-  return text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
-}
 
 function loadBigTable(ctx: Context): void {
   if (ctx.table === 'big') return;
@@ -81,19 +31,37 @@ function loadBigTable(ctx: Context): void {
   ctx.table = 'big';
 }
 
-function verdict(ctx: Context, what: string, a: RunResult, b: RunResult): string {
-  if (sameBehaviour(a, b)) return 'yes';
-  ctx.notes.push(`${what}: outputs differ: ${describeDifference(a, b) ?? '?'}`);
-  return 'no';
+/** How the start-up group names the --baseline-bundle: its BASELINE file (bench/baseline.sh writes one), or its path. */
+function baselineLabel(bundle: string): string {
+  try {
+    return fs.readFileSync(path.join(path.dirname(bundle), 'BASELINE'), 'utf8').trim().split(' = ')[0];
+  } catch {
+    return bundle;
+  }
 }
 
 function startup(ctx: Context): void {
   clearTable(ctx);
   const requireBundle: Command = { label: 'node -e require(bundle)', argv: [NODE, '-e', `require(${JSON.stringify(BUNDLE)})`] };
   const cmds = [real('-L -n', '-L', '-n'), ours('-L -n', '-L', '-n'), real('-v', '-v'), ours('-v', '-v'), bareNode, requireBundle];
+  // An older bundle, started as bin/start.js starts ours: require it and call cli().
+  const baseline = ctx.o.baselineBundle !== undefined ? path.resolve(ctx.o.baselineBundle) : undefined;
+  if (baseline !== undefined) {
+    const launcher = path.join(ctx.tmp, 'baseline-ipvsadm.js');
+    fs.writeFileSync(launcher, `'use strict';\nrequire(${JSON.stringify(baseline)}).cli('ipvsadm');\n`);
+    cmds.push({ label: 'baseline -L -n', argv: [NODE, launcher, '-L', '-n'] });
+  }
   const { samples, last } = timeInterleaved(cmds, { runs: ctx.o.runs, warmup: ctx.o.warmup, timeoutMs: ctx.timeoutMs });
   const s = samples.map((x) => summarize(x));
   ctx.rows.push({ name: 'start-up: -L -n, empty table', unit: 'ms', real: s[0], ours: s[1], node: s[4], identical: verdict(ctx, '-L -n (empty)', last[1], last[0]) });
+  if (baseline !== undefined) {
+    const label = baselineLabel(baseline);
+    const name = `start-up: -L -n, empty table, bundle of ${label}`;
+    ctx.rows.push({ name, unit: 'ms', real: s[0], ours: s[6], node: s[4], identical: verdict(ctx, name, last[6], last[0]) });
+    ctx.ratios.push({ name: 'start-up: ours -L -n, empty table', unit: 'ms', measured: s[1], against: `the bundle of ${label}`, reference: s[6], correct: '-' });
+    ctx.ratios.push({ name: 'start-up: ours -L -n, empty table', unit: 'ms', measured: s[1], against: 'node -e 0', reference: s[4], correct: '-' });
+    ctx.ratios.push({ name: `start-up: -L -n, empty table, bundle of ${label}`, unit: 'ms', measured: s[6], against: 'node -e 0', reference: s[4], correct: '-' });
+  }
   ctx.rows.push({
     name: 'start-up: -v', unit: 'ms', real: s[2], ours: s[3], node: s[4],
     identical: sameBehaviour(last[3], last[2]) ? 'yes' : 'no (own version text, by design)',
@@ -177,7 +145,9 @@ function memory(ctx: Context): void {
   ctx.rows.push({ name: `peak RSS: -L -n (${ctx.o.services} x ${ctx.o.dests})`, unit: 'MiB', real: mib[0], ours: mib[1], node: mib[2], identical: '-' });
 }
 
-const GROUP_RUNNERS: Record<Group, (ctx: Context) => void> = { startup, restore, listing, memory };
+const GROUP_RUNNERS: Record<Group, (ctx: Context) => void> = {
+  startup, restore, listing, memory, apply: applyGroup, reload: reloadGroup,
+};
 
 function colourRatio(r: number | undefined): string {
   const text = formatRatio(r);
@@ -198,6 +168,18 @@ function printTable(rows: readonly Row[]): void {
   log(table.toString());
 }
 
+function printRatios(rows: readonly RatioRow[]): void {
+  const head = ['benchmark', 'unit', 'measured', 'against', 'reference', 'ratio', 'correct'];
+  const table = new Table({ head: head.map((h) => color.bold(h)), style: { head: [], border: [] } });
+  for (const r of rows) {
+    table.push([
+      r.name, r.unit, formatValue(r.measured), r.against, formatValue(r.reference), colourRatio(ratio(r.measured.median, r.reference.median)),
+      r.correct === 'yes' || r.correct.startsWith('yes ') ? color.green(r.correct) : r.correct === '-' ? r.correct : color.red(r.correct),
+    ]);
+  }
+  log(table.toString());
+}
+
 function facts(o: BenchOptions): string[] {
   const read = (f: string) => {
     try {
@@ -211,6 +193,8 @@ function facts(o: BenchOptions): string[] {
     `kernel: ${os.release()} (${process.env.IPVS_LAB ?? '?'} lab), ${read('/proc/net/ip_vs').split('\n')[0]}`,
     `guest: ${os.cpus().length} CPU(s), ${Math.round(os.totalmem() / 2 ** 20)} MiB; node ${process.version}`,
     `table: ${o.services} services x ${o.dests} destinations; ${o.runs} timed run(s) per command, interleaved; warm-up ${o.warmup}`,
+    `apply group: ${o.applyServices} x ${o.applyDests}; reload group: ${o.reloadServices} services, ${o.reloadDests} destinations; `
+      + `changes: ${o.changePercent} % of the lines, seed ${o.seed}${o.baselineBundle !== undefined ? `; baseline bundle ${o.baselineBundle}` : ''}`,
     `time: wall clock of spawnSync (process.hrtime), median (min); peak RSS: ${canMeasureRss() ? `${GNU_TIME} -f %M (child ru_maxrss)` : 'not measured'}`,
   ];
 }
@@ -233,13 +217,14 @@ function main(): number {
   if (process.env.IPVS_LAB !== 'uml' && process.env.IPVS_LAB !== 'netns') return refuse('IPVS_LAB is not set (the bench clears the IPVS table)');
   if (process.getuid?.() !== 0) return refuse('not root');
   for (const f of [REAL, REAL_RESTORE, BUNDLE]) if (!fs.existsSync(f)) return refuse(`${f} is missing${f === BUNDLE ? ' (npm run build)' : ''}`);
+  if (o.baselineBundle !== undefined && !fs.existsSync(o.baselineBundle)) return refuse(`--baseline-bundle ${o.baselineBundle} is missing (sh bench/baseline.sh)`);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ipvs-bench-'));
   const text = restoreFile({ services: o.services, dests: o.dests });
   const file = path.join(tmp, 'table.rules');
   fs.writeFileSync(file, text);
   const ctx: Context = {
-    o, tmp, file, expectedLines: lineCount(text), table: 'unknown', rows: [], notes: [], timeoutMs: o.timeout * 1000,
+    o, tmp, file, expectedLines: lineCount(text), table: 'unknown', rows: [], ratios: [], notes: [], timeoutMs: o.timeout * 1000,
   };
   for (const f of facts(o)) log(f);
   const started = Date.now();
@@ -269,6 +254,7 @@ function main(): number {
   }
   log('');
   printTable(ctx.rows);
+  if (ctx.ratios.length > 0) printRatios(ctx.ratios);
   for (const n of ctx.notes) log(`note: ${n}`);
   log(`bench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return status;

@@ -4,6 +4,15 @@
 // with the remaining arguments, and streams its output.
 //
 // node scripts/bench.js [--lab-timeout=SECONDS] [--keep-lab] [bench options: --services N --dests N --runs N --only GROUPS ...]
+//
+// Groups: startup, restore, listing, memory, apply (apply/diff of a 10,000
+// x 3 table against -S -n), reload (keepalived's 2,284 services x 37,298
+// servers: apply against -R). The start-up group also times an older bundle
+// given with --baseline-bundle PATH; build the one before issue 8 with
+//   sh bench/baseline.sh            # df54d62^ -> /tmp/ipvsadm-bench-baseline/dist/ipvsadm.js
+// (no network needed), then
+//   node scripts/bench.js --only startup,apply,reload --baseline-bundle /tmp/ipvsadm-bench-baseline/dist/ipvsadm.js
+// All options: node dist/bench/run.js --help.
 'use strict';
 
 const fs = require('fs');

@@ -24,13 +24,22 @@ describe('bench output comparison', () => {
 
 describe('bench options', () => {
   test('defaults', () => {
-    expect(parseOptions([])).toEqual({ services: 5000, dests: 10, runs: 5, only: [...GROUPS], timeout: 600, warmup: 1, help: false });
+    expect(parseOptions([])).toEqual({
+      services: 5000, dests: 10, runs: 5, only: [...GROUPS], timeout: 600, warmup: 1, help: false,
+      applyServices: 10000, applyDests: 3, reloadServices: 2284, reloadDests: 37298, changePercent: 1, seed: 1,
+    });
+    expect(GROUPS).toEqual(['startup', 'restore', 'listing', 'memory', 'apply', 'reload']);
   });
 
   test('values and --only in the fixed order', () => {
     const o = parseOptions(['--services', '1000', '--dests=3', '--runs', '2', '--only', 'listing,startup']);
     expect(o).toMatchObject({ services: 1000, dests: 3, runs: 2, only: ['startup', 'listing'] });
     expect(parseGroups('memory')).toEqual(['memory']);
+    expect(parseGroups('reload,startup,apply')).toEqual(['startup', 'apply', 'reload']);
+    const a = parseOptions(['--apply-services=200', '--apply-dests', '2', '--reload-services', '50', '--reload-dests', '801',
+      '--change-percent', '2.5', '--seed', '9', '--baseline-bundle', '/tmp/b/dist/ipvsadm.js']);
+    expect(a).toMatchObject({ applyServices: 200, applyDests: 2, reloadServices: 50, reloadDests: 801, changePercent: 2.5, seed: 9,
+      baselineBundle: '/tmp/b/dist/ipvsadm.js' });
   });
 
   test('bad input is a one-line error', () => {
@@ -38,6 +47,9 @@ describe('bench options', () => {
     expect(() => parseOptions(['--services', 'many'])).toThrow(/--services/);
     expect(() => parseOptions(['--only', 'startup,nope'])).toThrow(/unknown benchmark 'nope'/);
     expect(() => parseOptions(['--bogus'])).toThrow(/Unknown argument/);
+    expect(() => parseOptions(['--change-percent', '0'])).toThrow(/--change-percent/);
+    expect(() => parseOptions(['--apply-services', '5'])).toThrow(/--apply-services must be an integer >= 20/);
+    expect(() => parseOptions(['--reload-services', '100', '--reload-dests', '99'])).toThrow(/--reload-dests must be at least/);
   });
 });
 
