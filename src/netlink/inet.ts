@@ -29,26 +29,23 @@ export function inetAton(text: string): number | undefined {
 
 // One inet_aton part: strtoul with base 0, digits only (no sign, no blanks), and
 // glibc's trailing-whitespace allowance is not relevant to a single token.
+const HEX_DIGITS = /^[0-9a-fA-F]*$/;
+const OCTAL_DIGITS = /^[0-7]+$/;
+const DECIMAL_DIGITS = /^[0-9]+$/;
+
 function parseCNumber(part: string): number | undefined {
-  let digits: RegExp;
-  let base: number;
-  let body: string;
-  if (/^0[xX]/.test(part)) {
-    base = 16;
-    body = part.slice(2);
-    digits = /^[0-9a-fA-F]*$/;
-  } else if (part.startsWith('0')) {
-    base = 8;
-    body = part;
-    digits = /^[0-7]+$/;
+  let value: number;
+  if (part.length > 1 && part[0] === '0' && (part[1] === 'x' || part[1] === 'X')) {
+    const body = part.slice(2);
+    if (!HEX_DIGITS.test(body)) return undefined;
+    value = body === '' ? 0 : parseInt(body, 16);
+  } else if (part[0] === '0') {
+    if (!OCTAL_DIGITS.test(part)) return undefined;
+    value = parseInt(part, 8);
   } else {
-    base = 10;
-    body = part;
-    digits = /^[0-9]+$/;
+    if (!DECIMAL_DIGITS.test(part)) return undefined;
+    value = parseInt(part, 10);
   }
-  if (base !== 16 && body === '') return undefined;
-  if (!digits.test(body)) return undefined;
-  const value = body === '' ? 0 : parseInt(body, base);
   return value > 0xffffffff ? undefined : value;
 }
 
@@ -67,30 +64,36 @@ export function parseIPv4(text: string): Uint8Array | undefined {
   return out;
 }
 
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+/** The 16-bit words of colon-separated groups (the last may be dotted IPv4 when allowed), or undefined. */
+function parseGroupList(s: string, allowV4Tail: boolean): number[] | undefined {
+  if (s === '') return [];
+  const groups = s.split(':');
+  const out: number[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    if (allowV4Tail && i === groups.length - 1 && g.includes('.')) {
+      const v4 = parseIPv4(g);
+      if (!v4) return undefined;
+      out.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
+      continue;
+    }
+    if (!HEX_GROUP.test(g)) return undefined;
+    out.push(parseInt(g, 16));
+  }
+  return out;
+}
+
 /** inet_pton(AF_INET6), including an embedded dotted IPv4 tail. */
 export function parseIPv6(text: string): Uint8Array | undefined {
   if (text.length === 0 || text.length > 45) return undefined;
+  // A dot belongs to the last group only: "10.0.0.1:80" is quickly not IPv6.
+  const dot = text.indexOf('.');
+  if (dot !== -1 && text.lastIndexOf(':') > dot) return undefined;
   const doubleColon = text.indexOf('::');
   if (doubleColon !== -1 && text.indexOf('::', doubleColon + 1) !== -1) return undefined;
   const words: number[] = [];
-  let tail: number[] = [];
-  const parseGroupList = (s: string, allowV4Tail: boolean): number[] | undefined => {
-    if (s === '') return [];
-    const groups = s.split(':');
-    const out: number[] = [];
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[i];
-      if (allowV4Tail && i === groups.length - 1 && g.includes('.')) {
-        const v4 = parseIPv4(g);
-        if (!v4) return undefined;
-        out.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
-        continue;
-      }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
   if (doubleColon === -1) {
     const all = parseGroupList(text, true);
     if (!all || all.length !== 8) return undefined;
@@ -100,8 +103,7 @@ export function parseIPv6(text: string): Uint8Array | undefined {
     const rest = parseGroupList(text.slice(doubleColon + 2), true);
     if (!head || !rest) return undefined;
     if (head.length + rest.length > 7) return undefined;
-    tail = rest;
-    words.push(...head, ...new Array(8 - head.length - rest.length).fill(0), ...tail);
+    words.push(...head, ...new Array(8 - head.length - rest.length).fill(0), ...rest);
   }
   const out = new Uint8Array(16);
   words.forEach((w, i) => {
