@@ -45,7 +45,7 @@ export type CommandResult =
   | { kind: 'change-refused'; change: Change; error: unknown }
   | { kind: 'query-failed'; error: QueryError }
   /** A failure 1.31 reports by its status alone (a failed -L --timeout or --daemon). */
-  | { kind: 'silent-failure' }
+  | { kind: 'silent-failure'; error: QueryError }
   | { kind: 'help'; argv0: string }
   | { kind: 'version' }
   | { kind: 'timeouts'; timeouts: Required<Timeouts> }
@@ -63,6 +63,13 @@ export type CommandResult =
   /** `verbose`: the steps carried out are printed as a plan when all of them took effect. */
   | { kind: 'applied'; outcome: ApplyOutcome; steps: PlanStep[]; verbose: boolean }
   | { kind: 'locked'; waitedSeconds: number };
+
+/** Every row of a table; a failed query throws its QueryError. */
+export async function collect(table: Table): Promise<ServiceWithDestinations[]> {
+  const rows: ServiceWithDestinations[] = [];
+  for await (const row of table) rows.push(row);
+  return rows;
+}
 
 /** A table read with one dump; its failure is a QueryError of `operation`. */
 export async function* tableOf(

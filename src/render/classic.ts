@@ -6,7 +6,7 @@ import { constants as osConstants } from 'os';
 import { helpText, versionText } from '../cli/help';
 import { connectionsFailed } from '../commands/connections';
 import type { OutputSink } from '../commands/context';
-import { QueryError, type CommandResult, type Table } from '../commands/results';
+import { QueryError, collect, type CommandResult } from '../commands/results';
 import { failureText } from '../messages';
 import {
   EXIT_APPLY_FAILED, EXIT_DIFF_PENDING, EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE, exitStatusForSignal,
@@ -18,12 +18,6 @@ import { renderConnections } from './connections';
 import { renderBanner, renderListing } from './list';
 import { renderDaemons, renderTimeouts } from './misc';
 import { renderSave, SaveError } from './save';
-
-async function collect(table: Table): Promise<ServiceWithDestinations[]> {
-  const rows: ServiceWithDestinations[] = [];
-  for await (const row of table) rows.push(row);
-  return rows;
-}
 
 function queryFailed(out: OutputSink, error: unknown): number {
   if (!(error instanceof QueryError)) throw error;
@@ -66,6 +60,7 @@ export async function writeClassic(result: CommandResult, out: OutputSink, colou
     case 'query-failed':
       return queryFailed(out, result.error);
     case 'silent-failure':
+      // 1.31 says nothing (the reason is there for --json).
       return EXIT_QUERY_FAILED;
     case 'help':
       out.out(helpText(result.argv0));

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { EXTENSION_NAMES, EXTENSION_OPTIONS } from '../../src/cli/extensions';
-import { OPTIONS } from '../../src/cli/options';
+import { ALL_OPTIONS } from '../../src/cli/options';
 
 const root = path.resolve(__dirname, '../..');
 const manDir = path.join(root, 'man');
@@ -213,7 +213,7 @@ interface RegisteredOption {
   argument?: string;
   isCommand: boolean;
 }
-const registry: RegisteredOption[] = (OPTIONS as readonly RegisteredOption[]).map((o) => ({
+const registry: RegisteredOption[] = (ALL_OPTIONS as readonly RegisteredOption[]).map((o) => ({
   long: o.long,
   short: [...(o.short ?? [])],
   argument: o.argument,
