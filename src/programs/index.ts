@@ -102,6 +102,9 @@ export function cli(program: Program = 'ipvsadm'): void {
     applyLock: takeApplyLock,
     watchSignals,
     planColours: () => (wantsColour(process.env) ? chalkPlanColours() : undefined),
+    isTerminal: (fd) => (require('tty') as typeof import('tty')).isatty(fd),
+    readSysctl: (name) => fs.readFile(`/proc/sys/${name.replace(/\./g, '/')}`, 'utf8').catch(() => undefined),
+    clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
   };
   spec.run(argv, scriptPath, deps).then(
     (status) => {

@@ -30,6 +30,12 @@ export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
   applyLock(waitSeconds: number): Promise<(() => void) | undefined>;
   /** For apply: catch SIGINT and SIGTERM until stop(); received() names the first one caught. */
   watchSignals(): { received(): string | undefined; stop(): void };
+  /** Whether standard output (1) or error (2) is a terminal. */
+  isTerminal(fd: 1 | 2): boolean;
+  /** For drain: the value of a sysctl (net.ipv4.vs.x), undefined when it cannot be read. */
+  readSysctl(name: string): Promise<string | undefined>;
+  /** For drain: wall-clock milliseconds, and a wait. */
+  clock: { now(): number; sleep(ms: number): Promise<void> };
   /** Colours for a plan, when stdout is a terminal that wants them. */
   planColours(): PlanColours | undefined;
 }

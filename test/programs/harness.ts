@@ -22,6 +22,10 @@ export interface HarnessOptions {
   lockHeld?: boolean;
   /** A signal that arrived during apply. */
   signal?: string;
+  stderrIsTerminal?: boolean;
+  /** sysctl values by name (net.ipv4.vs.x); absent ones cannot be read. */
+  sysctls?: Record<string, string>;
+  clock?: { now(): number; sleep(ms: number): Promise<void> };
 }
 
 export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stderr: string[] }): ProgramDeps & { modprobeCalls: number; signalWatches: number } {
@@ -59,6 +63,9 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
       return { received: () => options.signal, stop: () => undefined };
     },
     planColours: () => undefined,
+    isTerminal: (fd: 1 | 2) => (fd === 2 ? options.stderrIsTerminal ?? false : false),
+    readSysctl: async (name: string) => options.sysctls?.[name],
+    clock: options.clock ?? { now: () => 0, sleep: async () => undefined },
   };
   return deps;
 }
