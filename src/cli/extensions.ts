@@ -7,10 +7,11 @@
  * never loads it.
  */
 import type { Argv } from 'yargs';
+import { TOP_SORTS, type TopSort } from '../commands/top';
 
-export type ExtensionName = 'apply' | 'diff' | 'drain';
+export type ExtensionName = 'apply' | 'diff' | 'drain' | 'top';
 
-export const EXTENSION_NAMES: readonly ExtensionName[] = ['apply', 'diff', 'drain'];
+export const EXTENSION_NAMES: readonly ExtensionName[] = ['apply', 'diff', 'drain', 'top'];
 
 export function isExtension(word: string | undefined): word is ExtensionName {
   return EXTENSION_NAMES.includes(word as ExtensionName);
@@ -44,7 +45,14 @@ export interface DrainInvocation {
   keep: boolean;
 }
 
-export type ExtensionInvocation = RulesInvocation | DrainInvocation;
+/** top: the live view. */
+export interface TopInvocation {
+  command: 'top';
+  intervalSeconds: number;
+  sort: TopSort;
+}
+
+export type ExtensionInvocation = RulesInvocation | DrainInvocation | TopInvocation;
 
 export type ExtensionParse =
   | { invocation: ExtensionInvocation }
@@ -61,13 +69,18 @@ const DESCRIPTIONS: Record<ExtensionName, string> = {
   drain:
     'Take a real server out of service without breaking a connection: weight 0, wait until its active and inactive ' +
     'connections reach 0, then delete it (or keep it at weight 0).',
+  top:
+    'A live table of the services and real servers with their connections and rates, refreshed every few seconds, ' +
+    'changes highlighted; q quits, s sorts by the next column. Not on a terminal: one snapshot.',
 };
 
 /** The positional words of each command, as yargs writes them. */
-const SYNOPSES: Record<ExtensionName, string> = { apply: '$0 <file>', diff: '$0 <file>', drain: '$0' };
+const SYNOPSES: Record<ExtensionName, string> = { apply: '$0 <file>', diff: '$0 <file>', drain: '$0', top: '$0' };
 
 /** Which manual page documents each command's options. */
-export const EXTENSION_PAGES: Record<ExtensionName, string> = { apply: 'ipvsadm-apply.8', diff: 'ipvsadm-apply.8', drain: 'ipvsadm-drain.8' };
+export const EXTENSION_PAGES: Record<ExtensionName, string> = {
+  apply: 'ipvsadm-apply.8', diff: 'ipvsadm-apply.8', drain: 'ipvsadm-drain.8', top: 'ipvsadm-top.8',
+};
 
 /** The options of the extension commands: what yargs parses and what their man pages document. */
 export interface ExtensionOption {
@@ -84,6 +97,8 @@ export interface ExtensionOption {
 
 export const DEFAULT_APPLY_WAIT_SECONDS = 10;
 export const DEFAULT_DRAIN_WAIT_SECONDS = 300;
+export const DEFAULT_TOP_INTERVAL_SECONDS = 2;
+export const DEFAULT_TOP_SORT: TopSort = 'cps';
 
 export const EXTENSION_OPTIONS: readonly ExtensionOption[] = [
   {
@@ -109,6 +124,14 @@ export const EXTENSION_OPTIONS: readonly ExtensionOption[] = [
     describe: `seconds to wait for its connections to end (default ${DEFAULT_DRAIN_WAIT_SECONDS})`,
   },
   { name: 'keep', commands: ['drain'], describe: 'keep the drained server at weight 0 instead of deleting it' },
+  {
+    name: 'interval', commands: ['top'], argument: 'seconds', numeric: true,
+    describe: `seconds between refreshes (default ${DEFAULT_TOP_INTERVAL_SECONDS})`,
+  },
+  {
+    name: 'sort', commands: ['top'], argument: 'column',
+    describe: `sort by ${TOP_SORTS.join(', ')} (default ${DEFAULT_TOP_SORT}; busiest first, name is the listing's order)`,
+  },
 ];
 
 const SERVICE_OPTIONS = ['tcp-service', 'udp-service', 'sctp-service', 'fwmark-service'] as const;
@@ -160,6 +183,14 @@ function drainInvocation(parsed: Parsed): ExtensionParse {
   return { invocation: { command: 'drain', target, waitSeconds, keep: parsed.keep === true } };
 }
 
+function topInvocation(parsed: Parsed): ExtensionParse {
+  const intervalSeconds = Number(parsed.interval ?? DEFAULT_TOP_INTERVAL_SECONDS);
+  if (!Number.isFinite(intervalSeconds) || intervalSeconds < 0.1) return { error: 'invalid --interval value (want seconds, 0.1 or more)' };
+  const sort = String(parsed.sort ?? DEFAULT_TOP_SORT);
+  if (!(TOP_SORTS as readonly string[]).includes(sort)) return { error: `invalid --sort value '${sort}' (one of ${TOP_SORTS.join(', ')})` };
+  return { invocation: { command: 'top', intervalSeconds, sort: sort as TopSort } };
+}
+
 export function parseExtension(name: ExtensionName, args: readonly string[]): ExtensionParse {
   let outcome: ExtensionParse | undefined;
   parser(name).parse([...args], {}, (error, parsed, output) => {
@@ -171,7 +202,7 @@ export function parseExtension(name: ExtensionName, args: readonly string[]): Ex
       outcome = { help: output.endsWith('\n') ? output : `${output}\n` };
       return;
     }
-    outcome = name === 'drain' ? drainInvocation(parsed) : rulesInvocation(name, args, parsed);
+    outcome = name === 'drain' ? drainInvocation(parsed) : name === 'top' ? topInvocation(parsed) : rulesInvocation(name, args, parsed);
   });
   return outcome ?? { error: 'cannot parse the command line' };
 }

@@ -13,8 +13,10 @@ import { strerror } from '../messages';
 import { EXIT_USAGE } from '../messages/exit-status';
 import { writeClassic } from '../render/classic';
 import type { PlanColours } from '../render/plan';
+import type { TopColours } from '../render/top';
 import type { ProgramDeps } from './ipvsadm';
 import { readAll } from './input';
+import { runTopProgram } from './top';
 import { errnoOf } from './output';
 
 export async function runExtensionProgram(name: ExtensionName, args: readonly string[], deps: ProgramDeps): Promise<number> {
@@ -22,7 +24,9 @@ export async function runExtensionProgram(name: ExtensionName, args: readonly st
   if ('help' in parsed) return writeClassic({ kind: 'extension-help', text: parsed.help }, deps);
   if ('error' in parsed) return writeClassic({ kind: 'extension-usage', command: name, message: parsed.error }, deps);
   const inv = parsed.invocation;
-  return inv.command === 'drain' ? runDrainProgram(inv, deps) : runRulesProgram(inv, deps);
+  if (inv.command === 'drain') return runDrainProgram(inv, deps);
+  if (inv.command === 'top') return runTopProgram(inv, deps, openFor);
+  return runRulesProgram(inv, deps);
 }
 
 /** IPVS opened for an extension, or the status it ended with (the message is written). */
@@ -104,4 +108,11 @@ export function chalkPlanColours(): PlanColours {
   const chalk = require('chalk') as typeof import('chalk');
   const c = new chalk.Instance({ level: 1 });
   return { add: (t) => c.green(t), edit: (t) => c.yellow(t), delete: (t) => c.red(t) };
+}
+
+/** New rows green, changed values yellow, what is gone red, headings bold (chalk, loaded only on a terminal). */
+export function chalkTopColours(): TopColours {
+  const chalk = require('chalk') as typeof import('chalk');
+  const c = new chalk.Instance({ level: 1 });
+  return { added: (t) => c.green(t), changed: (t) => c.yellow.bold(t), removed: (t) => c.red(t), heading: (t) => c.bold(t) };
 }

@@ -17,6 +17,7 @@ import { runRestore } from '../restore/restore';
 import { isExtension } from '../cli/extensions';
 import type { PlanColours } from '../render/plan';
 import { runExtensionProgram } from './extensions';
+import type { TerminalIo } from './top';
 
 /** What the program needs from outside: a command's context but the kernel, and how to reach the kernel. */
 export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
@@ -30,6 +31,8 @@ export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
   applyLock(waitSeconds: number): Promise<(() => void) | undefined>;
   /** For apply: catch SIGINT and SIGTERM until stop(); received() names the first one caught. */
   watchSignals(): { received(): string | undefined; stop(): void };
+  /** For top: standard output as a terminal, or undefined when it is not one. */
+  terminal(): TerminalIo | undefined;
   /** Whether standard output (1) or error (2) is a terminal. */
   isTerminal(fd: 1 | 2): boolean;
   /** For drain: the value of a sysctl (net.ipv4.vs.x), undefined when it cannot be read. */

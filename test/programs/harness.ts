@@ -3,6 +3,7 @@ import { fakeResolver } from '../support/fake-resolver';
 import { runProgram, type ProgramDeps } from '../../src/programs/ipvsadm';
 import { FamilyNotFoundError } from '../../src/netlink/errors';
 import { FakeIpvs } from '../support/fake-ipvs';
+import type { TerminalIo } from '../../src/programs/top';
 
 export interface Captured {
   status: number;
@@ -23,6 +24,8 @@ export interface HarnessOptions {
   /** A signal that arrived during apply. */
   signal?: string;
   stderrIsTerminal?: boolean;
+  /** top's terminal; none means standard output is not one. */
+  terminal?: TerminalIo;
   /** sysctl values by name (net.ipv4.vs.x); absent ones cannot be read. */
   sysctls?: Record<string, string>;
   clock?: { now(): number; sleep(ms: number): Promise<void> };
@@ -63,6 +66,7 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
       return { received: () => options.signal, stop: () => undefined };
     },
     planColours: () => undefined,
+    terminal: () => options.terminal,
     isTerminal: (fd: 1 | 2) => (fd === 2 ? options.stderrIsTerminal ?? false : false),
     readSysctl: async (name: string) => options.sysctls?.[name],
     clock: options.clock ?? { now: () => 0, sleep: async () => undefined },
