@@ -70,6 +70,8 @@ const ROWS: ReadonlyArray<[OptionName, string]> = [
   ['tun-nocsum', 'xxxxx.x.xxxxxx'],
   ['tun-csum', 'xxxxx.x.xxxxxx'],
   ['tun-remcsum', 'xxxxx.x.xxxxxx'],
+  // Ours, not 1.31's: the listings and the save.
+  ['json', 'xxxx.xxxxxxx.x'],
 ];
 
 export const COMMAND_OPTION_MATRIX: readonly MatrixRow[] = ROWS.map(([option, text]) => {

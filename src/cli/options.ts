@@ -58,7 +58,8 @@ export type OptionName =
   | 'tun-port'
   | 'tun-nocsum'
   | 'tun-csum'
-  | 'tun-remcsum';
+  | 'tun-remcsum'
+  | 'json';
 
 /**
  * How an option takes its argument (popt semantics):
@@ -182,3 +183,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   option('mcast-port', [], 'mcast-port', 'daemon-option', 'UDP port of the sync traffic (kernel default 8848)', 'port'),
   option('mcast-ttl', [], 'mcast-ttl', 'daemon-option', 'multicast TTL, 1..255 (kernel default 1)', 'ttl'),
 ];
+
+/**
+ * Long options of ours on classic command lines. 1.31 refuses them, so no
+ * command line it accepts changes meaning; -h leaves them out, as 1.31's
+ * help does, and ipvsadm(8) documents them apart.
+ */
+export const EXTENSION_FLAGS: readonly OptionSpec[] = [
+  option('json', [], 'json', 'list-option', 'print the listing, the save or any error as JSON'),
+];
+
+/** What the tokenizer knows: 1.31's options and ours. */
+export const ALL_OPTIONS: readonly OptionSpec[] = [...OPTIONS, ...EXTENSION_FLAGS];

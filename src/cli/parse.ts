@@ -61,6 +61,8 @@ export interface Invocation {
   numeric: boolean;
   exact: boolean;
   nosort: boolean;
+  /** --json (ours): the result as a JSON document, failures as a JSON object. */
+  json: boolean;
   /** --set values (0 means unchanged). */
   timeouts?: { tcp: number; tcpFin: number; udp: number };
   /** --start-daemon / --stop-daemon. */
@@ -251,7 +253,7 @@ function daemonState(command: CommandName, word: string): number {
 }
 
 function emptyInvocation(command: CommandName): Invocation {
-  return { command, present: new Set(), listFormat: 'plain', numeric: false, exact: false, nosort: false };
+  return { command, present: new Set(), listFormat: 'plain', numeric: false, exact: false, nosort: false, json: false };
 }
 
 async function applyOption(draft: Draft, token: OptionToken): Promise<void> {
@@ -313,6 +315,7 @@ function buildInvocation(draft: Draft, timeouts: Invocation['timeouts']): Invoca
   invocation.numeric = present.has('numeric');
   invocation.exact = present.has('exact');
   invocation.nosort = present.has('nosort');
+  invocation.json = present.has('json');
   invocation.listFormat = LIST_FORMATS.find((f) => present.has(f)) ?? 'plain';
   if (present.has('service-address')) {
     const s = draft.service;

@@ -7,7 +7,7 @@
  * Tokenizing stops at the first popt error; the parser processes tokens in
  * order, so a value error earlier on the line still wins over it.
  */
-import { OPTIONS, OptionSpec } from './options';
+import { ALL_OPTIONS, OptionSpec } from './options';
 
 export type PoptError = 'unknown option' | 'missing argument' | 'option does not take an argument';
 
@@ -65,7 +65,7 @@ function lookupFor(options: readonly OptionSpec[]): OptionLookup {
 }
 
 export function tokenize(argv: readonly string[], settings: TokenizeOptions = {}): TokenizedArgv {
-  const { byLong, byShort } = lookupFor(settings.options ?? OPTIONS);
+  const { byLong, byShort } = lookupFor(settings.options ?? ALL_OPTIONS);
 
   const tokens: Token[] = [];
   const leftovers: string[] = [];

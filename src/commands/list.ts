@@ -11,10 +11,16 @@ export async function runList(inv: Invocation, ctx: CommandContext): Promise<Com
   if (inv.present.has('connection')) return listConnections(inv, ctx);
   // 1.31 fails these two silently.
   if (inv.present.has('timeout')) {
-    return ctx.api.timeouts().then((timeouts): CommandResult => ({ kind: 'timeouts', timeouts }), () => ({ kind: 'silent-failure' }));
+    return ctx.api.timeouts().then(
+      (timeouts): CommandResult => ({ kind: 'timeouts', timeouts }),
+      (error: unknown): CommandResult => ({ kind: 'silent-failure', error: new QueryError('get-timeout', error) }),
+    );
   }
   if (inv.present.has('daemon')) {
-    return ctx.api.daemons().then((daemons): CommandResult => ({ kind: 'daemons', daemons }), () => ({ kind: 'silent-failure' }));
+    return ctx.api.daemons().then(
+      (daemons): CommandResult => ({ kind: 'daemons', daemons }),
+      (error: unknown): CommandResult => ({ kind: 'silent-failure', error: new QueryError('get-daemon', error) }),
+    );
   }
   const view: ListView = {
     format: inv.listFormat, numeric: inv.numeric, exact: inv.exact, nosort: inv.nosort, resolver: ctx.resolver,

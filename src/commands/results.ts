@@ -8,7 +8,7 @@
 import type { NameResolver } from '../cli/names';
 import type { ListFormat } from '../cli/parse';
 import type { Change, QueryKind } from '../ipvs/change';
-import type { Daemon, Info, Timeouts } from '../ipvs/types';
+import type { Daemon, Destination, Info, Service, Timeouts } from '../ipvs/types';
 import type { ServiceWithDestinations } from '../netlink/api';
 import type { ApplyOutcome } from './apply/execute';
 import type { PlanStep } from './apply/plan';
@@ -45,7 +45,7 @@ export type CommandResult =
   | { kind: 'change-refused'; change: Change; error: unknown }
   | { kind: 'query-failed'; error: QueryError }
   /** A failure 1.31 reports by its status alone (a failed -L --timeout or --daemon). */
-  | { kind: 'silent-failure' }
+  | { kind: 'silent-failure'; error: QueryError }
   | { kind: 'help'; argv0: string }
   | { kind: 'version' }
   | { kind: 'timeouts'; timeouts: Required<Timeouts> }
@@ -62,7 +62,23 @@ export type CommandResult =
   | { kind: 'plan'; steps: PlanStep[]; diff: boolean }
   /** `verbose`: the steps carried out are printed as a plan when all of them took effect. */
   | { kind: 'applied'; outcome: ApplyOutcome; steps: PlanStep[]; verbose: boolean }
-  | { kind: 'locked'; waitedSeconds: number };
+  | { kind: 'locked'; waitedSeconds: number }
+  /** drain: */
+  | { kind: 'drained'; service: Service; server: Destination; seconds: number; deleted: boolean }
+  | {
+      kind: 'drain-timeout'; service: Service; server: Destination; active: number; inactive: number; waitedSeconds: number;
+      /** What the sysctls that are off mean for this drain. */
+      notes: string[];
+    }
+  /** The weight was put back (unless restoreError says why it could not be). */
+  | { kind: 'drain-interrupted'; service: Service; server: Destination; signal: string; restoreError?: Error };
+
+/** Every row of a table; a failed query throws its QueryError. */
+export async function collect(table: Table): Promise<ServiceWithDestinations[]> {
+  const rows: ServiceWithDestinations[] = [];
+  for await (const row of table) rows.push(row);
+  return rows;
+}
 
 /** A table read with one dump; its failure is a QueryError of `operation`. */
 export async function* tableOf(

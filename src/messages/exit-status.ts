@@ -10,6 +10,8 @@ export const EXIT_SAVE_USAGE = 1;
 export const EXIT_DIFF_PENDING = 1;
 /** `apply`: the kernel refused a change (rolled back), or another apply held the lock. */
 export const EXIT_APPLY_FAILED = 1;
+/** drain: the server's connections did not end in time (it stays at weight 0). */
+export const EXIT_DRAIN_TIMEOUT = 1;
 /** Bad arguments or values; IPVS could not be initialised; an unusable rules file. */
 export const EXIT_USAGE = 2;
 /** What a shell reports for a program killed by SIGPIPE (128 + 13); the wrappers exit with it. */

@@ -4,6 +4,7 @@
  * system resolver, the exit status. Everything below is driven through
  * ProgramDeps, so tests run whole programs without any of these.
  */
+import * as fsSync from 'fs';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { runProgram, type ProgramDeps } from './ipvsadm';
@@ -13,7 +14,8 @@ import { systemResolver } from '../cli/system-names';
 import { loadIpvsModule } from '../commands/open';
 import { createStdio, dieOfSigpipe, processOutputSystem } from './output';
 import { EXIT_INTERNAL_ERROR, EXIT_SIGPIPE } from '../messages/exit-status';
-import { chalkPlanColours } from './extensions';
+import { chalkPlanColours, chalkTopColours } from './extensions';
+import type { TerminalIo } from './top';
 import { takeApplyLock } from './lock';
 
 const CONNECTIONS_FILE = '/proc/net/ip_vs_conn';
@@ -52,6 +54,36 @@ function watchSignals(): { received(): string | undefined; stop(): void } {
       process.off('SIGINT', note);
       process.off('SIGTERM', note);
     },
+  };
+}
+
+/** Standard output as top's terminal (raw keys from standard input), when both are terminals. */
+function processTerminal(): TerminalIo | undefined {
+  const stdout = process.stdout;
+  const stdin = process.stdin;
+  if (!stdout.isTTY || !stdin.isTTY) return undefined;
+  return {
+    size: () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 }),
+    write: (text) => {
+      fsSync.writeSync(1, text);
+    },
+    keys: (onKey) => {
+      const listener = (chunk: Buffer) => {
+        for (const key of chunk.toString('utf8')) onKey(key);
+      };
+      stdin.setRawMode(true);
+      stdin.on('data', listener).resume();
+      return () => {
+        stdin.off('data', listener);
+        stdin.setRawMode(false);
+        stdin.pause();
+      };
+    },
+    onResize: (listener) => {
+      stdout.on('resize', listener);
+      return () => stdout.off('resize', listener);
+    },
+    colours: () => (wantsColour(process.env, () => true) ? chalkTopColours() : undefined),
   };
 }
 
@@ -102,6 +134,10 @@ export function cli(program: Program = 'ipvsadm'): void {
     applyLock: takeApplyLock,
     watchSignals,
     planColours: () => (wantsColour(process.env) ? chalkPlanColours() : undefined),
+    terminal: processTerminal,
+    isTerminal: (fd) => (require('tty') as typeof import('tty')).isatty(fd),
+    readSysctl: (name) => fs.readFile(`/proc/sys/${name.replace(/\./g, '/')}`, 'utf8').catch(() => undefined),
+    clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
   };
   spec.run(argv, scriptPath, deps).then(
     (status) => {

@@ -9,11 +9,15 @@ import { formatIpvsVersion } from '../ipvs/vocabulary';
 import { EXIT_USAGE } from '../messages/exit-status';
 import { openWithRetry, type ModuleLoader, type Opener } from '../commands/open';
 import { runInvocation } from '../commands/run';
+import { writeAsJson } from '../render/as-json';
 import { writeClassic } from '../render/classic';
+import { errorJson } from '../render/json';
+import { writeJson } from '../json/write';
 import { runRestore } from '../restore/restore';
 import { isExtension } from '../cli/extensions';
 import type { PlanColours } from '../render/plan';
 import { runExtensionProgram } from './extensions';
+import type { TerminalIo } from './top';
 
 /** What the program needs from outside: a command's context but the kernel, and how to reach the kernel. */
 export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
@@ -27,6 +31,14 @@ export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
   applyLock(waitSeconds: number): Promise<(() => void) | undefined>;
   /** For apply: catch SIGINT and SIGTERM until stop(); received() names the first one caught. */
   watchSignals(): { received(): string | undefined; stop(): void };
+  /** For top: standard output as a terminal, or undefined when it is not one. */
+  terminal(): TerminalIo | undefined;
+  /** Whether standard output (1) or error (2) is a terminal. */
+  isTerminal(fd: 1 | 2): boolean;
+  /** For drain: the value of a sysctl (net.ipv4.vs.x), undefined when it cannot be read. */
+  readSysctl(name: string): Promise<string | undefined>;
+  /** For drain: wall-clock milliseconds, and a wait. */
+  clock: { now(): number; sleep(ms: number): Promise<void> };
   /** Colours for a plan, when stdout is a terminal that wants them. */
   planColours(): PlanColours | undefined;
 }
@@ -42,25 +54,36 @@ function versionWarning(version: number): string {
   );
 }
 
+/**
+ * Whether the command line asks for JSON, decided before it is parsed, so
+ * that the failures that come first (IPVS cannot be opened, the command line
+ * is wrong) are JSON too: an option word `--json` before any `--`.
+ */
+export function asksForJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
 /** Runs one ipvsadm invocation; returns the exit status. */
 export async function runProgram(argv: readonly string[], deps: ProgramDeps): Promise<number> {
   // A first word 1.31 refuses names a command of ours (apply, diff).
   if (isExtension(argv[0])) return runExtensionProgram(argv[0], argv.slice(1), deps);
+  const json = asksForJson(argv);
+  const fail = (message: string, status: number): number => {
+    deps.err(json ? `${writeJson(errorJson(message, status))}\n` : message);
+    return status;
+  };
   const opened = await openWithRetry(deps.open, deps.loadModule, deps.isPrivileged);
-  if ('failure' in opened) {
-    deps.err(opened.failure);
-    return EXIT_USAGE;
-  }
+  if ('failure' in opened) return fail(opened.failure, EXIT_USAGE);
   if (opened.info.version < MINIMUM_IPVS_VERSION) deps.err(versionWarning(opened.info.version));
   const ctx: CommandContext = { ...deps, api: opened.api, info: opened.info };
   try {
     // With no arguments at all, ipvsadm lists the table like -L.
     const parsed = await parseCommandLine(argv.length === 0 ? ['-L'] : argv, ctx);
-    if (isParseFailure(parsed)) {
-      deps.err(parsed.message);
-      return parsed.exitCode;
-    }
-    return parsed.command === 'restore' ? await runRestore(ctx) : await writeClassic(await runInvocation(parsed, ctx), ctx);
+    if (isParseFailure(parsed)) return fail(parsed.message, parsed.exitCode);
+    if (parsed.command === 'restore') return await runRestore(ctx);
+    const result = await runInvocation(parsed, ctx);
+    return parsed.json ? await writeAsJson(result, ctx) : await writeClassic(result, ctx);
   } finally {
     opened.api.close();
   }

@@ -6,24 +6,19 @@ import { constants as osConstants } from 'os';
 import { helpText, versionText } from '../cli/help';
 import { connectionsFailed } from '../commands/connections';
 import type { OutputSink } from '../commands/context';
-import { QueryError, type CommandResult, type Table } from '../commands/results';
+import { QueryError, collect, type CommandResult } from '../commands/results';
 import { failureText } from '../messages';
 import {
-  EXIT_APPLY_FAILED, EXIT_DIFF_PENDING, EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE, exitStatusForSignal,
+  EXIT_APPLY_FAILED, EXIT_DIFF_PENDING, EXIT_DRAIN_TIMEOUT, EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE, exitStatusForSignal,
 } from '../messages/exit-status';
 import type { ApplyOutcome, RollbackOutcome } from '../commands/apply/execute';
 import { planLine, renderPlan, type PlanColours } from './plan';
 import type { ServiceWithDestinations } from '../netlink/api';
 import { renderConnections } from './connections';
+import { drainNoteLine, drainTarget, drainTimeoutLine } from './drain';
 import { renderBanner, renderListing } from './list';
 import { renderDaemons, renderTimeouts } from './misc';
 import { renderSave, SaveError } from './save';
-
-async function collect(table: Table): Promise<ServiceWithDestinations[]> {
-  const rows: ServiceWithDestinations[] = [];
-  for await (const row of table) rows.push(row);
-  return rows;
-}
 
 function queryFailed(out: OutputSink, error: unknown): number {
   if (!(error instanceof QueryError)) throw error;
@@ -35,6 +30,12 @@ function rollbackLine(rollback: RollbackOutcome): string {
   if (rollback.ok) return 'ipvsadm: apply: rolled back, the table is as it was\n';
   const reason = failureText(rollback.step.change.kind, rollback.error);
   return `ipvsadm: apply: rollback failed at ${planLine(rollback.step)}: ${reason}; the table is partly changed\n`;
+}
+
+/** 128 + the signal's number, as a shell reports a process the signal ended. */
+function signalStatus(signal: string): number {
+  const number = (osConstants.signals as Record<string, number>)[signal];
+  return number === undefined ? EXIT_APPLY_FAILED : exitStatusForSignal(number);
 }
 
 function writeApplied(outcome: ApplyOutcome, out: OutputSink, carriedOut: () => string): number {
@@ -49,8 +50,7 @@ function writeApplied(outcome: ApplyOutcome, out: OutputSink, carriedOut: () => 
     case 'interrupted': {
       out.err(`ipvsadm: apply: interrupted by ${outcome.signal}\n`);
       out.err(rollbackLine(outcome.rollback));
-      const number = (osConstants.signals as Record<string, number>)[outcome.signal];
-      return number === undefined ? EXIT_APPLY_FAILED : exitStatusForSignal(number);
+      return signalStatus(outcome.signal);
     }
   }
 }
@@ -66,6 +66,7 @@ export async function writeClassic(result: CommandResult, out: OutputSink, colou
     case 'query-failed':
       return queryFailed(out, result.error);
     case 'silent-failure':
+      // 1.31 says nothing (the reason is there for --json).
       return EXIT_QUERY_FAILED;
     case 'help':
       out.out(helpText(result.argv0));
@@ -127,5 +128,21 @@ export async function writeClassic(result: CommandResult, out: OutputSink, colou
     case 'locked':
       out.err(`ipvsadm: apply: another apply is running (waited ${result.waitedSeconds} s)\n`);
       return EXIT_APPLY_FAILED;
+    case 'drained':
+      return EXIT_OK;
+    case 'drain-timeout':
+      out.err(`${drainTimeoutLine(result.service, result.server, result.active, result.inactive, result.waitedSeconds)}\n`);
+      for (const note of result.notes) out.err(`${drainNoteLine(note)}\n`);
+      return EXIT_DRAIN_TIMEOUT;
+    case 'drain-interrupted': {
+      const target = drainTarget(result.service, result.server);
+      out.err(
+        result.restoreError === undefined
+          ? `ipvsadm: drain: interrupted by ${result.signal}; ${target} is back at weight ${result.server.weight | 0}\n`
+          : `ipvsadm: drain: interrupted by ${result.signal}; ${target} stays at weight 0: ` +
+              `${failureText('edit-server', result.restoreError)}\n`,
+      );
+      return signalStatus(result.signal);
+    }
   }
 }

@@ -7,12 +7,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { EXTENSION_NAMES, EXTENSION_OPTIONS } from '../../src/cli/extensions';
-import { OPTIONS } from '../../src/cli/options';
+import { EXTENSION_NAMES, EXTENSION_OPTIONS, EXTENSION_PAGES, type ExtensionOption } from '../../src/cli/extensions';
+import { ALL_OPTIONS } from '../../src/cli/options';
 
 const root = path.resolve(__dirname, '../..');
 const manDir = path.join(root, 'man');
-const PAGES = ['man/ipvsadm.8', 'man/ipvsadm-save.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-apply.8'];
+const PAGES = ['man/ipvsadm.8', 'man/ipvsadm-save.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-apply.8', 'man/ipvsadm-drain.8', 'man/ipvsadm-top.8'];
 
 // ---------------------------------------------------------------------------
 // A small roff reader: enough of the man macros to turn a line into the text
@@ -213,7 +213,7 @@ interface RegisteredOption {
   argument?: string;
   isCommand: boolean;
 }
-const registry: RegisteredOption[] = (OPTIONS as readonly RegisteredOption[]).map((o) => ({
+const registry: RegisteredOption[] = (ALL_OPTIONS as readonly RegisteredOption[]).map((o) => ({
   long: o.long,
   short: [...(o.short ?? [])],
   argument: o.argument,
@@ -400,27 +400,37 @@ describe('the intentional differences', () => {
   });
 });
 
-describe('man/ipvsadm-apply.8 and the extension options', () => {
-  const lines = readPage('man/ipvsadm-apply.8');
-  const documented = optionHeadings(lines).filter((h) => h.section === 'OPTIONS');
+const EXTENSION_MAN_PAGES = [...new Set(Object.values(EXTENSION_PAGES))];
 
-  test('every extension option has exactly one heading, with a placeholder when it takes a value', () => {
-    expect(documented.map((h) => h.options.join(' ')).sort()).toEqual(EXTENSION_OPTIONS.map((o) => `--${o.name}`).sort());
-    for (const o of EXTENSION_OPTIONS) {
-      const heading = documented.find((h) => h.options[0] === `--${o.name}`);
+describe.each(EXTENSION_MAN_PAGES)('man/%s and the extension options', (page) => {
+  const lines = readPage(`man/${page}`);
+  const documented = optionHeadings(lines).filter((h) => h.section === 'OPTIONS');
+  const commands = EXTENSION_NAMES.filter((n) => EXTENSION_PAGES[n] === page);
+  // One heading per option name (wait is one option with a meaning per command).
+  const options = [...new Map(EXTENSION_OPTIONS.filter((o) => o.commands.some((c) => commands.includes(c))).map((o) => [o.name, o])).values()];
+  const spelled = (o: ExtensionOption) => [...(o.short ? [`-${o.short}`] : []), `--${o.name}`];
+
+  test('every option of its commands has exactly one heading, with its alias and a placeholder when it takes a value', () => {
+    expect(documented.map((h) => h.options.join(' ')).sort()).toEqual(options.map((o) => spelled(o).join(' ')).sort());
+    for (const o of options) {
+      const heading = documented.find((h) => h.options.includes(`--${o.name}`));
       expect([o.name, heading?.hasArgument]).toEqual([o.name, o.argument !== undefined]);
       if (o.argument !== undefined) expect(heading?.text).toContain(o.argument);
     }
   });
 
-  test('the synopsis names every extension command with the options it takes', () => {
+  test('the synopsis names each of its commands with the options it takes', () => {
     const text = pageText(lines);
     // One synopsis entry per command, however its source lines are broken.
     const synopsis = text.slice(text.indexOf('SYNOPSIS'), text.indexOf('DESCRIPTION')).replace(/\s+/g, ' ');
     const entries = synopsis.split(/(?=ipvsadm \w+ )/);
-    for (const name of EXTENSION_NAMES) {
-      const line = entries.find((l) => l.startsWith(`ipvsadm ${name} `)) ?? '';
-      for (const o of EXTENSION_OPTIONS) expect([name, o.name, line.includes(`--${o.name}`)]).toEqual([name, o.name, o.commands.includes(name)]);
+    for (const name of commands) {
+      // A command may have several synopsis entries (drain: address or fwmark services).
+      const line = entries.filter((l) => l.startsWith(`ipvsadm ${name} `)).join(' ');
+      for (const o of options) {
+        const named = spelled(o).some((w) => new RegExp(`(^|[\\s\\[|])${w.replace(/[-]/g, '\\-')}(?=[\\s\\]|]|$)`).test(line));
+        expect([name, o.name, named]).toEqual([name, o.name, EXTENSION_OPTIONS.some((x) => x.name === o.name && x.commands.includes(name))]);
+      }
     }
   });
 });

@@ -5,6 +5,7 @@
  * through the real parser and must give exactly the sheet's outcome.
  */
 import { COMMAND_OPTION_MATRIX, MATRIX_COMMANDS, TUNNEL_TYPE_MATRIX, checkCommandOptions } from '../../src/cli/matrix';
+import { EXTENSION_FLAGS } from '../../src/cli/options';
 import { expectError, ok } from './helpers';
 
 const SHEET_MATRIX = `
@@ -71,8 +72,15 @@ describe('the matrix data matches the sheet', () => {
   test('same commands in the same column order', () => {
     expect([...MATRIX_COMMANDS]).toEqual(sheetCommands);
   });
-  test('same options in the same row (check) order', () => {
-    expect(COMMAND_OPTION_MATRIX.map((r) => r.option)).toEqual(sheetRows.map((r) => r.option));
+  test('same options in the same row (check) order, then ours', () => {
+    const ours = new Set(EXTENSION_FLAGS.map((o) => o.name));
+    expect(COMMAND_OPTION_MATRIX.filter((r) => !ours.has(r.option)).map((r) => r.option)).toEqual(sheetRows.map((r) => r.option));
+    // Our options come after all of 1.31's, so a classic option's problem is always the one reported.
+    expect(COMMAND_OPTION_MATRIX.slice(sheetRows.length).map((r) => r.option)).toEqual([...ours]);
+  });
+  test('--json is for the listings and the save only', () => {
+    const row = COMMAND_OPTION_MATRIX.find((r) => r.option === 'json')!;
+    expect(MATRIX_COMMANDS.filter((c) => row.cells[c] !== 'x')).toEqual(['list', 'save']);
   });
   test.each(sheetRows.map((r) => [r.option, r.cells.join('')]))('row %s is %s', (option, cells) => {
     const row = COMMAND_OPTION_MATRIX.find((r) => r.option === option)!;

@@ -88,30 +88,63 @@ export class Terminal {
     return r.stdout;
   }
 
+  private get statusFile(): string {
+    return `${this.socket}.status`;
+  }
+
   /**
-   * Runs the command (words, quoted for the pane's shell) in a fresh pane and
-   * waits for it to end; returns its exit status. The pane then idles, so
-   * its screen stays as the command left it (tmux's remain-on-exit would add
-   * a notice line of its own).
+   * Starts the command (words, quoted for the pane's shell) in a fresh pane,
+   * without waiting for it. When it ends, the pane idles, so its screen stays
+   * as the command left it (tmux's remain-on-exit would add a notice line).
    */
-  async run(words: readonly string[], timeoutMs = 60_000): Promise<number> {
-    const statusFile = `${this.socket}.status`;
-    fs.rmSync(statusFile, { force: true });
-    const command = `${words.map(shellWord).join(' ')}; echo $? > ${shellWord(statusFile)}; exec sleep 600`;
+  start(words: readonly string[]): void {
+    fs.rmSync(this.statusFile, { force: true });
+    const command = `${words.map(shellWord).join(' ')}; echo $? > ${shellWord(this.statusFile)}; exec sleep 600`;
     if (this.alive) {
       this.tmux(['respawn-pane', '-k', '-t', 'test', command]);
     } else {
       this.tmux(['new-session', '-d', '-s', 'test', '-x', String(this.o.width ?? 200), '-y', String(this.o.height ?? 50), command]);
       this.alive = true;
     }
+  }
+
+  /** The command's exit status once it has ended, else undefined. */
+  status(): number | undefined {
+    if (!fs.existsSync(this.statusFile)) return undefined;
+    const text = fs.readFileSync(this.statusFile, 'utf8');
+    return text.endsWith('\n') ? Number(text) : undefined;
+  }
+
+  /** Waits for the command started last to end; returns its exit status. */
+  async waitForExit(timeoutMs = 60_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (fs.existsSync(statusFile)) {
-        const text = fs.readFileSync(statusFile, 'utf8');
-        if (text.endsWith('\n')) return Number(text);
-      }
-      if (Date.now() > deadline) throw new Error(`${words.join(' ')}: still running after ${timeoutMs} ms in the terminal`);
+      const status = this.status();
+      if (status !== undefined) return status;
+      if (Date.now() > deadline) throw new Error(`still running after ${timeoutMs} ms in the terminal`);
       await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Runs the command and waits for it to end; returns its exit status. */
+  async run(words: readonly string[], timeoutMs = 60_000): Promise<number> {
+    this.start(words);
+    return this.waitForExit(timeoutMs);
+  }
+
+  /** Types keys as tmux names them (`q`, `C-c`, `Enter`). */
+  sendKeys(...keys: string[]): void {
+    this.tmux(['send-keys', '-t', 'test', ...keys]);
+  }
+
+  /** Polls the screen until `check` accepts it; the screen it accepted. */
+  async waitForScreen(check: (screen: Screen) => boolean, what: string, timeoutMs = 30_000): Promise<Screen> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = this.screen();
+      if (check(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`no ${what} on the screen within ${timeoutMs} ms; it shows:\n${screen.rows.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 
@@ -138,6 +171,6 @@ export class Terminal {
       this.alive = false;
     }
     fs.rmSync(this.socket, { force: true });
-    fs.rmSync(`${this.socket}.status`, { force: true });
+    fs.rmSync(this.statusFile, { force: true });
   }
 }

@@ -3,6 +3,7 @@ import { fakeResolver } from '../support/fake-resolver';
 import { runProgram, type ProgramDeps } from '../../src/programs/ipvsadm';
 import { FamilyNotFoundError } from '../../src/netlink/errors';
 import { FakeIpvs } from '../support/fake-ipvs';
+import type { TerminalIo } from '../../src/programs/top';
 
 export interface Captured {
   status: number;
@@ -22,6 +23,12 @@ export interface HarnessOptions {
   lockHeld?: boolean;
   /** A signal that arrived during apply. */
   signal?: string;
+  stderrIsTerminal?: boolean;
+  /** top's terminal; none means standard output is not one. */
+  terminal?: TerminalIo;
+  /** sysctl values by name (net.ipv4.vs.x); absent ones cannot be read. */
+  sysctls?: Record<string, string>;
+  clock?: { now(): number; sleep(ms: number): Promise<void> };
 }
 
 export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stderr: string[] }): ProgramDeps & { modprobeCalls: number; signalWatches: number } {
@@ -59,6 +66,10 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
       return { received: () => options.signal, stop: () => undefined };
     },
     planColours: () => undefined,
+    terminal: () => options.terminal,
+    isTerminal: (fd: 1 | 2) => (fd === 2 ? options.stderrIsTerminal ?? false : false),
+    readSysctl: async (name: string) => options.sysctls?.[name],
+    clock: options.clock ?? { now: () => 0, sleep: async () => undefined },
   };
   return deps;
 }

@@ -3,7 +3,7 @@
  * table, plan the fewest changes within the scope, then print the plan (diff,
  * --dry-run) or carry it out all or nothing (apply), holding the apply lock.
  */
-import type { ExtensionInvocation } from '../../cli/extensions';
+import type { RulesInvocation } from '../../cli/extensions';
 import type { CommandContext } from '../context';
 import { QueryError, type CommandResult } from '../results';
 import { executePlan } from './execute';
@@ -20,7 +20,7 @@ export interface ApplySession {
 }
 
 export async function runExtension(
-  inv: ExtensionInvocation,
+  inv: RulesInvocation,
   rulesText: string,
   ctx: CommandContext,
   session: ApplySession,

@@ -7,6 +7,7 @@
 import { isParseFailure, parseCommandLine, type ParseContext } from '../../cli/parse';
 import type { Destination, Service } from '../../ipvs/types';
 import { restoreLineWords } from '../../cli/tokenizer';
+import { jsonRuleLines } from './rules-json';
 
 export interface DesiredService {
   service: Service;
@@ -29,16 +30,36 @@ export function destinationId(d: Pick<Destination, 'address' | 'port'>): string 
   return `${d.address}|${d.port}`;
 }
 
+/** A rule of a file: the words of one `-A` or `-a` command line, and the line they came from. */
+export interface RuleLine {
+  words: string[];
+  line: number;
+}
+
+/** The rule lines of a text rules file: every line but blanks and `#` comments. */
+function textRuleLines(text: string): RuleLine[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const rules: RuleLine[] = [];
+  lines.forEach((l, i) => {
+    if (!/^\s*(#|$)/.test(l)) rules.push({ words: restoreLineWords(l), line: i + 1 });
+  });
+  return rules;
+}
+
+/** A JSON rules file (what `-S --json` writes) starts with its object; a text one never does. */
+function isJsonRules(text: string): boolean {
+  return /^\s*\{/.test(text);
+}
+
 export async function readRules(text: string, ctx: ParseContext): Promise<Rules> {
   const services = new Map<string, DesiredService>();
   const problems: RuleProblem[] = [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const line = i + 1;
+  const read = isJsonRules(text) ? jsonRuleLines(text) : { rules: textRuleLines(text), problems: [] };
+  problems.push(...read.problems);
+  for (const { words, line } of read.rules) {
     const problem = (message: string) => problems.push({ line, message });
-    if (/^\s*(#|$)/.test(lines[i])) continue;
-    const parsed = await parseCommandLine(restoreLineWords(lines[i]), ctx);
+    const parsed = await parseCommandLine(words, ctx);
     if (isParseFailure(parsed)) {
       problem(parsed.message.replace(/\n+$/, '').split('\n').join('; '));
       continue;
@@ -64,5 +85,6 @@ export async function readRules(text: string, ctx: ParseContext): Promise<Rules>
       entry.destinations.push(destination);
     }
   }
+  problems.sort((a, b) => a.line - b.line);
   return problems.length > 0 ? { problems } : { services: [...services.values()] };
 }
