@@ -126,8 +126,8 @@ export interface StreamTarget {
   port: number;
 }
 
-/** [start_ms, end_ms, target index, server name or '!' + failure kind] */
-export type StreamEvent = [number, number, number, string];
+/** [start_ms, end_ms, target index, server name or '!' + failure kind (+ '@connect'), source port] */
+export type StreamEvent = [number, number, number, string, number];
 
 export interface StreamReport {
   sent: number;
@@ -148,7 +148,7 @@ export class Stream {
   private readonly readyFile: string;
   private readonly outFile: string;
 
-  constructor(net: TrafficNet, targets: readonly StreamTarget[], o: { workers: number; timeoutS: number; maxSeconds: number }) {
+  constructor(net: TrafficNet, targets: readonly StreamTarget[], o: { workers: number; rate: number; timeoutS: number; maxSeconds: number }) {
     this.stopFile = path.join(net.dir, 'stream.stop');
     this.readyFile = path.join(net.dir, 'stream.ready');
     this.outFile = path.join(net.dir, 'stream.json');
@@ -156,7 +156,7 @@ export class Stream {
     const [program, ...args] = nsenter(net.client, [
       'python3', path.join(TRAFFIC, 'stream.py'),
       '--stop', this.stopFile, '--ready', this.readyFile, '--out', this.outFile,
-      '--workers', String(o.workers), '--timeout', String(o.timeoutS), '--max-seconds', String(o.maxSeconds),
+      '--workers', String(o.workers), '--rate', String(o.rate), '--timeout', String(o.timeoutS), '--max-seconds', String(o.maxSeconds),
       ...targets.flatMap((t) => [t.kind, t.address, String(t.port)]),
     ]);
     this.child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -269,4 +269,21 @@ export function expectedSaves(net: TrafficNet, files: readonly string[]): string
     throw new Error(`restoring the rules files with the real ipvsadm: status ${r.status}\n${r.stdout}${r.stderr}`);
   }
   return parts.slice(0, files.length);
+}
+
+/**
+ * The IPVS connection table of the director (the real `ipvsadm -L -c -n`):
+ * `TCP:PORT` or `UDP:PORT` of the client's side (every request of a stream
+ * has a source port of its own) to the real server's `address:port` and the
+ * connection's state.
+ */
+export function connectionTable(net: TrafficNet): Map<string, { server: string; state: string }> {
+  const r = inNetns(net.director, `${REAL_IPVSADM} -L -c -n`, { cwd: net.dir });
+  if (r.status !== 0 || r.stderr !== '') throw new Error(`${REAL_IPVSADM} -L -c -n: status ${r.status}\n${r.stderr}`);
+  const table = new Map<string, { server: string; state: string }>();
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(TCP|UDP)\s+\S+\s+(\S+)\s+\S+:(\d+)\s+\S+\s+(\S+)$/.exec(line);
+    if (m) table.set(`${m[1]}:${m[3]}`, { server: m[4], state: m[2] });
+  }
+  return table;
 }

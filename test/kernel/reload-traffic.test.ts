@@ -15,7 +15,7 @@ import * as path from 'path';
 import { repoRoot } from '../differential/catalog';
 import { requireLab } from './client-lab';
 import {
-  Reload, ReloadMethod, Stream, StreamReport, StreamTarget, TrafficNet, expectedSaves, reloadSeries,
+  Reload, ReloadMethod, Stream, StreamEvent, StreamReport, StreamTarget, TrafficNet, connectionTable, expectedSaves, reloadSeries,
 } from './reload-lab';
 import { parseRules, sleep } from './apply-lab';
 
@@ -25,7 +25,10 @@ const RELOADS = 10;
 const GAP_S = 0.4;
 // A request that took longer than this is counted as failed by the stream.
 const REQUEST_TIMEOUT_S = 2;
-const WORKERS = 8;
+// The stream: RATE requests a second in all, from WORKERS threads (a request
+// that hangs holds up one of them only).
+const WORKERS = 24;
+const RATE = 250;
 // Requests that started this long after a reload ended must see its table.
 const SETTLE_MS = 100;
 // Far below what the lab does (~100 requests a second at least), far above nothing.
@@ -73,16 +76,22 @@ const TARGETS: readonly (StreamTarget & { service: string })[] = [
   { kind: 'http', address: 'fd00:100::1', port: 80, service: '-t [fd00:100::1]:80' },
 ];
 
-/** The server names (net.sh: sN) a file gives each target, by the servers' addresses. */
+/** The name (net.sh: sN) of a real server of the traffic network, from its `address:port`. */
+function serverName(target: string): string | undefined {
+  const m = /^(?:192\.168\.2(\d)\.1|\[fd00:2(\d)::1\]):\d+$/.exec(target);
+  return m ? `s${m[1] ?? m[2]}` : undefined;
+}
+
+/** The server names a file gives each target. */
 function serversByTarget(rules: readonly string[]): Set<string>[] {
   const services = parseRules(`${rules.join('\n')}\n`);
   return TARGETS.map((t) => {
     const s = services.find((x) => x.id === t.service);
     if (s === undefined) throw new Error(`no service ${t.service} in the rules`);
     return new Set(s.servers.map((d) => {
-      const m = /^(?:192\.168\.2(\d)\.1|\[fd00:2(\d)::1\]):\d+$/.exec(d.target);
-      if (!m) throw new Error(`not a server of the traffic network: ${d.target}`);
-      return `s${m[1] ?? m[2]}`;
+      const name = serverName(d.target);
+      if (name === undefined) throw new Error(`not a server of the traffic network: ${d.target}`);
+      return name;
     }));
   });
 }
@@ -94,6 +103,14 @@ interface Measured {
   expected: Record<string, string>;
   /** Per reload window (after each reload until the next, or the end), per target: answers by server. */
   windows: { file: string; answeredBy: Map<string, number>[] }[];
+  /**
+   * Failed requests that were in flight, during a reload, to a real server
+   * that reload deleted (by the connection table): IPVS drops the packets of
+   * a connection whose server is deleted, whichever way the reload is done.
+   */
+  toDeleted: StreamEvent[];
+  /** The other failed requests: the ones a reload method causes. */
+  others: StreamEvent[];
   /** Requests that started while each reload ran. */
   during: number[];
   /** Answers before the first reload (the table of file A), per target. */
@@ -127,6 +144,32 @@ function tally(events: StreamReport['events'], from: number, to: number): Map<st
   return out;
 }
 
+/**
+ * Splits the failed requests: those in flight (during a reload) on a
+ * connection to a real server the reload deleted, and the others.
+ */
+function classifyFailures(events: readonly StreamEvent[], reloads: readonly Reload[], connections: Map<string, { server: string }>):
+  { toDeleted: StreamEvent[]; others: StreamEvent[] } {
+  const servers = new Map([[fileA, serversByTarget(RULES_A)], [fileB, serversByTarget(RULES_B)]]);
+  const deleted = reloads.map((r, k) => {
+    const before = servers.get(k === 0 ? fileA : reloads[k - 1].file)!;
+    const after = servers.get(r.file)!;
+    return before.map((names, t) => new Set([...names].filter((n) => !after[t].has(n))));
+  });
+  const toDeleted: StreamEvent[] = [];
+  const others: StreamEvent[] = [];
+  for (const e of events) {
+    const [start, end, target, outcome, port] = e;
+    if (!outcome.startsWith('!')) continue;
+    const connection = connections.get(`${TARGETS[target].kind === 'http' ? 'TCP' : 'UDP'}:${port}`);
+    const server = connection === undefined ? undefined : serverName(connection.server);
+    const inFlightToDeleted = server !== undefined &&
+      reloads.some((r, k) => start <= r.endMs && end >= r.startMs && deleted[k][target].has(server));
+    (inFlightToDeleted ? toDeleted : others).push(e);
+  }
+  return { toDeleted, others };
+}
+
 /** The whole measurement of one method, in a fresh namespace and network; everything is removed afterwards. */
 async function measure(method: ReloadMethod): Promise<Measured> {
   const started = Date.now();
@@ -135,7 +178,7 @@ async function measure(method: ReloadMethod): Promise<Measured> {
   try {
     net.start();
     const [saveB, saveA] = expectedSaves(net, [fileB, fileA]); // leaves A in the table
-    stream = new Stream(net, TARGETS, { workers: WORKERS, timeoutS: REQUEST_TIMEOUT_S, maxSeconds: 80 });
+    stream = new Stream(net, TARGETS, { workers: WORKERS, rate: RATE, timeoutS: REQUEST_TIMEOUT_S, maxSeconds: 80 });
     await stream.ready(15_000);
     await sleep(1000);
     const files = Array.from({ length: RELOADS }, (_, k) => (k % 2 === 0 ? fileB : fileA));
@@ -143,10 +186,15 @@ async function measure(method: ReloadMethod): Promise<Measured> {
     await sleep(1000);
     const report = await stream.stop(4 * REQUEST_TIMEOUT_S * 1000 + 10_000);
     stream = undefined;
+    const connections = connectionTable(net);
+    fs.writeFileSync(path.join(repoRoot(__dirname), 'dist', `reload-traffic-${method}.json`), JSON.stringify({ report, reloads, connections: [...connections] }));
+    const { toDeleted, others } = classifyFailures(report.events, reloads, connections);
     const ends = [...reloads.slice(1).map((r) => r.startMs), Infinity];
     return {
       method,
       report,
+      toDeleted,
+      others,
       reloads,
       expected: { [fileA]: saveA, [fileB]: saveB },
       windows: reloads.map((r, k) => ({ file: r.file, answeredBy: tally(report.events, r.endMs + SETTLE_MS, ends[k]) })),
@@ -162,16 +210,17 @@ async function measure(method: ReloadMethod): Promise<Measured> {
 }
 
 function figures(m: Measured): string {
-  return `${m.reloads.length} reloads, ${m.report.sent} requests, ${m.report.failed} failed`;
+  return `${m.reloads.length} reloads, ${m.report.sent} requests, ${m.report.failed} failed` +
+    ` (${m.toDeleted.length} in flight to a deleted server)`;
 }
 
 function failureDetail(m: Measured): string {
   const kinds = Object.entries(m.report.failures).map(([k, n]) => `${k} ${n}`).join(', ');
-  const firstFailures = m.report.events.filter((e) => e[3].startsWith('!')).slice(0, 10);
+  const firstFailures = m.others.slice(0, 10);
   const reloads = m.reloads.map((r) => `${path.basename(r.file)} ${r.startMs}-${r.endMs}`).join(', ');
   const ms = m.reloads.map((r) => r.endMs - r.startMs);
   const timing = `reloads took ${Math.min(...ms)}-${Math.max(...ms)} ms, ${m.during.reduce((x, y) => x + y, 0)} requests started during them`;
-  return `${m.method}: ${figures(m)} (${kinds || 'none'}); ${timing}; first failures ${JSON.stringify(firstFailures)}; reloads ${reloads}`;
+  return `${m.method}: ${figures(m)} (${kinds || 'none'}); ${timing}; first failures not to a deleted server ${JSON.stringify(firstFailures)}; to a deleted server ${JSON.stringify(m.toDeleted.slice(0, 5))}; reloads ${reloads}`;
 }
 
 /** What every run must show, whatever the method: the stream worked, every reload made the table its file says. */
@@ -240,7 +289,8 @@ describe('a reload under a continuous stream of requests', () => {
     }
     checkRun(m);
     expect({ during: m.during, enough: m.during.every((n) => n >= MIN_DURING_APPLY) }).toEqual({ during: m.during, enough: true });
-    expect({ failed: m.report.failed, detail: m.report.failed === 0 ? '' : failureDetail(m) }).toEqual({ failed: 0, detail: '' });
+    // No failure but the ones IPVS causes by deleting a server under a connection in flight.
+    expect({ failed: m.others.length, detail: m.others.length === 0 ? '' : failureDetail(m) }).toEqual({ failed: 0, detail: '' });
   }, 150_000);
 
   test(`ipvsadm -C; ipvsadm -R < file, ${RELOADS} reloads: requests fail (the measurement sees drops)`, async () => {
@@ -248,7 +298,8 @@ describe('a reload under a continuous stream of requests', () => {
     results.set('flush+restore', m);
     for (const reload of m.reloads) expect({ file: path.basename(reload.file), output: reload.output }).toEqual({ file: path.basename(reload.file), output: '' });
     checkRun(m);
-    expect(m.report.failed).toBeGreaterThan(0);
+    // Failures apply does not cause: the moments without a service refuse or drop requests.
+    expect({ failed: m.others.length > 0, detail: failureDetail(m) }).toEqual({ failed: true, detail: failureDetail(m) });
   }, 150_000);
 
   afterAll(() => {
@@ -256,7 +307,7 @@ describe('a reload under a continuous stream of requests', () => {
     const flush = results.get('flush+restore');
     if (apply === undefined || flush === undefined) return;
     const line = `zero-downtime reload: apply ${figures(apply)}; flush+restore ${figures(flush)}`;
-    const detail = [apply, flush].map((m) => `${failureDetail(m).replace(/; first failures.*/, '')}; ${m.seconds.toFixed(1)} s`);
+    const detail = [apply, flush].map((m) => `${failureDetail(m).replace(/; first failures .*/, '')}; ${m.seconds.toFixed(1)} s`);
     fs.writeFileSync(path.join(repoRoot(__dirname), 'dist', 'reload-traffic.txt'), `${line}\n${detail.join('\n')}\n`);
     console.log(`${line}\n${detail.join('\n')}`);
   });

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """A continuous stream of short requests through IPVS, for measuring reloads.
 
-usage: stream.py --stop FILE --out FILE [--ready FILE] [--workers N] [--timeout S]
-                 [--max-seconds S] [--ports LO-HI] KIND ADDR PORT [KIND ADDR PORT]...
+usage: stream.py --stop FILE --out FILE [--ready FILE] [--workers N] [--rate R]
+                 [--timeout S] [--max-seconds S] [--ports LO-HI] KIND ADDR PORT [KIND ADDR PORT]...
 KIND: http  one HTTP/1.0 GET per new TCP connection (server.py answers with its name)
       udp   one datagram per new (connected) UDP socket, answered by server.py's echo
 
-N worker threads (default 4) each send one request after the other, taking
-the targets in turn, until FILE exists, SIGTERM or SIGINT arrives, or
---max-seconds (default 120) have passed. Every request is a new flow: its
+N worker threads (default 16) send requests at R requests a second in all
+(default 200): each worker starts one every N/R seconds, taking the targets
+in turn, so that a request that hangs holds up one worker only, and the
+stream stays dense while requests fail. A worker that falls behind skips
+the slots it missed. The stream goes on until FILE exists, SIGTERM or SIGINT
+arrives, or --max-seconds (default 120) have passed. Every request is a new flow: its
 source port is bound explicitly, taken in turn from --ports (default
 10000-60999, dealt out among the workers), so that no flow of the run reuses
 an earlier one's connection entry in the IPVS table (a UDP datagram that hits
@@ -16,7 +19,8 @@ the entry of a server deleted since would be dropped, whatever the reload).
 
 A request fails when it is refused (RST, or ICMP port unreachable), reset,
 unanswered within --timeout seconds (default 2), or answered with something
-else than a server's name. --ready FILE is created once the workers run.
+else than a server's name; "@connect" is added to the kind when a TCP
+connection could not be opened. --ready FILE is created once the workers run.
 
 --out FILE gets one JSON object: the totals (sent, answered, failed), the
 failures by kind, per target the answers by server, whether source ports
@@ -56,7 +60,11 @@ def http_get(addr, port, source_port, timeout):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.settimeout(timeout)
         s.bind(local(addr, source_port))
-        s.connect((addr, port))
+        try:
+            s.connect((addr, port))
+        except OSError as error:
+            error.stage = 'connect'
+            raise
         s.sendall(f'GET / HTTP/1.0\r\nHost: {shown(addr, port)}\r\n\r\n'.encode())
         reply = b''
         while True:
@@ -87,21 +95,26 @@ def udp_ask(addr, port, source_port, timeout):
 
 
 def failure_kind(error):
+    """refused, reset, timeout, bad-answer or other; with '@connect' when a TCP connect failed."""
     if isinstance(error, ConnectionRefusedError):
-        return 'refused'
-    if isinstance(error, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
-        return 'reset'
-    if isinstance(error, (socket.timeout, TimeoutError)):
-        return 'timeout'
-    if isinstance(error, ValueError):
-        return 'bad-answer'
-    return 'other'
+        kind = 'refused'
+    elif isinstance(error, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+        kind = 'reset'
+    elif isinstance(error, (socket.timeout, TimeoutError)):
+        kind = 'timeout'
+    elif isinstance(error, ValueError):
+        kind = 'bad-answer'
+    else:
+        kind = 'other'
+    return kind + ('@connect' if getattr(error, 'stage', None) == 'connect' else '')
 
 
 class Stream:
-    def __init__(self, targets, workers, timeout, ports):
+    def __init__(self, targets, workers, rate, timeout, ports):
         self.targets = targets
         self.workers = workers
+        # Each worker starts a request every `period` seconds (a late one starts at once).
+        self.period = workers / rate
         self.timeout = timeout
         self.ports = ports
         self.stop = threading.Event()
@@ -123,7 +136,13 @@ class Stream:
         ports = self.source_ports(worker)
         n = worker
         mine = []
+        slot = time.monotonic() + self.period * worker / self.workers
         while not self.stop.is_set():
+            wait = slot - time.monotonic()
+            if wait > 0 and self.stop.wait(wait):
+                break
+            # Slots missed while a request hung are skipped, not made up for.
+            slot = max(slot + self.period, time.monotonic())
             index = n % len(self.targets)
             n += 1
             kind, addr, port = self.targets[index]
@@ -164,7 +183,8 @@ class Stream:
             t['sent'] += 1
             if outcome.startswith('!'):
                 t['failed'] += 1
-                failures[outcome[1:]] = failures.get(outcome[1:], 0) + 1
+                kind = outcome[1:].split('@')[0]
+                failures[kind] = failures.get(kind, 0) + 1
             else:
                 t['answered'] += 1
                 t['servers'][outcome] = t['servers'].get(outcome, 0) + 1
@@ -188,7 +208,8 @@ def parse(argv):
     p.add_argument('--stop', required=True)
     p.add_argument('--out', required=True)
     p.add_argument('--ready')
-    p.add_argument('--workers', type=int, default=4)
+    p.add_argument('--workers', type=int, default=16)
+    p.add_argument('--rate', type=float, default=200.0)
     p.add_argument('--timeout', type=float, default=2.0)
     p.add_argument('--max-seconds', type=float, default=120.0)
     p.add_argument('--ports', default='10000-60999')
@@ -205,14 +226,14 @@ def parse(argv):
         targets.append((kind, addr, port))
     lo, _, hi = o.ports.partition('-')
     ports = (int(lo), int(hi))
-    if not 0 < ports[0] <= ports[1] - o.workers < 65536 or ports[1] > 65535 or o.workers < 1:
-        p.error('bad --ports or --workers')
+    if not 0 < ports[0] <= ports[1] - o.workers < 65536 or ports[1] > 65535 or o.workers < 1 or o.rate <= 0:
+        p.error('bad --ports, --workers or --rate')
     return o, targets, ports
 
 
 def main(argv):
     o, targets, ports = parse(argv)
-    stream = Stream(targets, o.workers, o.timeout, ports)
+    stream = Stream(targets, o.workers, o.rate, o.timeout, ports)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stream.stop.set())
     all_stopped = stream.run(o.stop, o.ready, o.max_seconds)
