@@ -99,6 +99,21 @@ export class TrafficNet {
     if (r.status !== 0 || r.stdout !== 'network up\n') {
       throw new Error(`net.sh up failed: status ${r.status}\n--- stdout:\n${r.stdout}--- stderr:\n${r.stderr}`);
     }
+    this.warmUp();
+  }
+
+  /**
+   * Until the client reaches every real server directly (routed by the
+   * director, no IPVS), over IPv4 and IPv6: right after net.sh up, the first
+   * packets on a fresh link can be lost while its neighbours are resolved,
+   * which would pass for failures of the first reload. Bounded: 10 rounds.
+   */
+  private warmUp(): void {
+    const requests = [1, 2, 3].flatMap((n) => [`http 192.168.2${n}.1 8080 1`, `http fd00:2${n}::1 8080 1`]).join(' ');
+    const client = `python3 ${shellQuote(path.join(TRAFFIC, 'client.py'))} ${requests}`;
+    const script = `for i in 1 2 3 4 5 6 7 8 9 10; do out=$(${client}) || exit 2; case $out in *FAILED*) sleep 0.5 ;; *) exit 0 ;; esac; done; echo "$out"; exit 1`;
+    const r = inNetns(this.client, script, { cwd: this.dir });
+    if (r.status !== 0) throw new Error(`the real servers are not reachable from the client: status ${r.status}\n${r.stdout}${r.stderr}`);
   }
 
   /** net.sh down, then whatever is left; never throws, so that it can run in a finally. */
@@ -222,6 +237,8 @@ export interface Reload {
   output: string;
   /** `ipvsadm -S -n` (the real one) right after the reload. */
   save: string;
+  /** The TCP connections not yet closed (`ipvsadm -L -c -n`) right after it, as connectionTable gives them. */
+  open: Map<string, { server: string; state: string }>;
 }
 
 const MARK = '@@ reload-lab @@';
@@ -229,7 +246,8 @@ const MARK = '@@ reload-lab @@';
 /**
  * One shell in the director's namespace doing the reloads one after the
  * other, each timed with `date +%s%3N` (the clock of the stream's requests),
- * followed by a save with the real ipvsadm and a pause of `gapS` seconds.
+ * followed by a save and a look at the open TCP connections with the real
+ * ipvsadm, and a pause of `gapS` seconds.
  * `apply` is our `ipvsadm apply FILE`; `flush+restore` is what operators did
  * before it: `ipvsadm -C; ipvsadm -R < FILE` with the real ipvsadm.
  */
@@ -243,6 +261,7 @@ export function reloadSeries(net: TrafficNet, method: ReloadMethod, files: reado
       `t0=$(date +%s%3N); out=$( { ${command(file)}; } 2>&1 ); rc=$?; t1=$(date +%s%3N)`,
       `echo "$rc $t0 $t1"; echo '${MARK}'; printf '%s\\n' "$out"; echo '${MARK}'`,
       `${REAL_IPVSADM} -S -n; echo '${MARK}'`,
+      `${REAL_IPVSADM} -L -c -n | awk '$1 == "TCP" && $3 != "TIME_WAIT" && $3 != "CLOSE"'; echo '${MARK}'`,
       ...(k < files.length - 1 ? [`sleep ${gapS}`] : []),
     );
   });
@@ -250,13 +269,14 @@ export function reloadSeries(net: TrafficNet, method: ReloadMethod, files: reado
   const r = inNetns(net.director, script.join('\n'), { cwd: net.dir, timeoutMs: budget });
   if (r.status !== 0 || r.stderr !== '') throw new Error(`reload series (${method}): status ${r.status}\n--- stderr:\n${r.stderr}`);
   const parts = r.stdout.split(`${MARK}\n`);
-  if (parts.length !== 3 * files.length + 1 || parts[parts.length - 1] !== '') {
+  if (parts.length !== 4 * files.length + 1 || parts[parts.length - 1] !== '') {
     throw new Error(`reload series (${method}): unexpected output:\n${r.stdout}`);
   }
   return files.map((file, k) => {
-    const [, status, t0, t1] = /^(\d+) (\d+) (\d+)\n$/.exec(parts[3 * k]) ?? [];
-    if (status === undefined) throw new Error(`reload series (${method}): bad record ${JSON.stringify(parts[3 * k])}`);
-    return { file, status: Number(status), startMs: Number(t0), endMs: Number(t1), output: parts[3 * k + 1].slice(0, -1), save: parts[3 * k + 2] };
+    const [record, output, save, open] = parts.slice(4 * k, 4 * k + 4);
+    const [, status, t0, t1] = /^(\d+) (\d+) (\d+)\n$/.exec(record) ?? [];
+    if (status === undefined) throw new Error(`reload series (${method}): bad record ${JSON.stringify(record)}`);
+    return { file, status: Number(status), startMs: Number(t0), endMs: Number(t1), output: output.slice(0, -1), save, open: parseConnections(open) };
   });
 }
 
@@ -280,8 +300,12 @@ export function expectedSaves(net: TrafficNet, files: readonly string[]): string
 export function connectionTable(net: TrafficNet): Map<string, { server: string; state: string }> {
   const r = inNetns(net.director, `${REAL_IPVSADM} -L -c -n`, { cwd: net.dir });
   if (r.status !== 0 || r.stderr !== '') throw new Error(`${REAL_IPVSADM} -L -c -n: status ${r.status}\n${r.stderr}`);
+  return parseConnections(r.stdout);
+}
+
+function parseConnections(listing: string): Map<string, { server: string; state: string }> {
   const table = new Map<string, { server: string; state: string }>();
-  for (const line of r.stdout.split('\n')) {
+  for (const line of listing.split('\n')) {
     const m = /^(TCP|UDP)\s+\S+\s+(\S+)\s+\S+:(\d+)\s+\S+\s+(\S+)$/.exec(line);
     if (m) table.set(`${m[1]}:${m[3]}`, { server: m[4], state: m[2] });
   }

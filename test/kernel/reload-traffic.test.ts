@@ -8,7 +8,16 @@
 // differ by servers added, removed and re-weighted and a service
 // re-scheduled. The same measurement, in a fresh network, then reloads with
 // flush and restore (the real ipvsadm). Both figures are printed on one line
-// (and written to dist/reload-traffic.txt).
+// (and written to dist/reload-traffic.txt; every request and reload of each
+// method goes to dist/reload-traffic-METHOD.json for a closer look).
+//
+// One kind of failure is not the reload method's doing: IPVS drops the
+// packets of a connection whose real server is deleted (`-d`, whoever sends
+// it), so a request in flight to a server that a reload deletes can fail
+// under apply too (seen in the lab now and then, more often at higher rates).
+// The IPVS connection table tells those apart (the server each failed
+// request's connection went to); they are counted and shown, and every
+// other failure fails the apply test.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -186,8 +195,9 @@ async function measure(method: ReloadMethod): Promise<Measured> {
     await sleep(1000);
     const report = await stream.stop(4 * REQUEST_TIMEOUT_S * 1000 + 10_000);
     stream = undefined;
-    const connections = connectionTable(net);
-    fs.writeFileSync(path.join(repoRoot(__dirname), 'dist', `reload-traffic-${method}.json`), JSON.stringify({ report, reloads, connections: [...connections] }));
+    // A connection's entry may be gone by the end (a reset one expires in 10 s): the tables seen after each reload too.
+    const connections = new Map([...reloads.flatMap((r) => [...r.open]), ...connectionTable(net)]);
+    fs.writeFileSync(path.join(repoRoot(__dirname), 'dist', `reload-traffic-${method === 'apply' ? 'apply' : 'flush-restore'}.json`), JSON.stringify({ report, reloads: reloads.map((r) => ({ ...r, open: undefined })), connections: [...connections] }));
     const { toDeleted, others } = classifyFailures(report.events, reloads, connections);
     const ends = [...reloads.slice(1).map((r) => r.startMs), Infinity];
     return {
@@ -279,7 +289,7 @@ describe('a reload under a continuous stream of requests', () => {
     expect([...changes].sort()).toEqual(['server added', 'server edited', 'server removed', 'service edited']);
   });
 
-  test(`ipvsadm apply, ${RELOADS} reloads: no request fails, and each reload gives the table of its file`, async () => {
+  test(`ipvsadm apply, ${RELOADS} reloads: no request fails (but on a connection to a server the reload deletes), each reload gives its file's table`, async () => {
     const m = await measure('apply');
     results.set('apply', m);
     for (const reload of m.reloads) {
