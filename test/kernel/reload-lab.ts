@@ -93,8 +93,8 @@ export class TrafficNet {
   start(): void {
     fs.mkdirSync(this.dir, { recursive: true });
     must(['ip', 'netns', 'add', this.director]);
-    for (const cmd of interfaceSetupCommands(`ip -n ${this.director}`)) must(cmd.split(' '));
     this.up = true;
+    for (const cmd of interfaceSetupCommands(`ip -n ${this.director}`)) must(cmd.split(' '));
     const r = inNetns(this.director, `sh ${shellQuote(path.join(TRAFFIC, 'net.sh'))} up`, { cwd: this.dir });
     if (r.status !== 0 || r.stdout !== 'network up\n') {
       throw new Error(`net.sh up failed: status ${r.status}\n--- stdout:\n${r.stdout}--- stderr:\n${r.stderr}`);
@@ -127,8 +127,12 @@ export class TrafficNet {
       problems.push(`net.sh down: ${(e as Error).message}`);
     }
     // net.sh down deletes these; after a failed up some may be left.
-    for (const ns of [this.client, `${this.name}-s1`, `${this.name}-s2`, `${this.name}-s3`, this.director]) removeNetns(ns);
+    const all = [this.client, `${this.name}-s1`, `${this.name}-s2`, `${this.name}-s3`, this.director];
+    for (const ns of all) removeNetns(ns);
     this.up = false;
+    const left = (spawnSync('ip', ['netns', 'list'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '')
+      .split('\n').map((l) => l.split(' ')[0]).filter((n) => all.includes(n));
+    if (left.length) problems.push(`namespaces left behind: ${left.join(' ')}`);
     return problems;
   }
 }

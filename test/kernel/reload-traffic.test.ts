@@ -38,6 +38,11 @@ const REQUEST_TIMEOUT_S = 2;
 // that hangs holds up one of them only).
 const WORKERS = 24;
 const RATE = 250;
+// The stream's own bound: at RATE, its source ports (51 000) last longer, and
+// net.sh's servers (240 s) outlive it.
+const STREAM_MAX_S = 180;
+// A measurement takes about a minute in the lab, twice that on a loaded host.
+const MEASURE_TIMEOUT_MS = 240_000;
 // Requests that started this long after a reload ended must see its table.
 const SETTLE_MS = 100;
 // Far below what the lab does (~100 requests a second at least), far above nothing.
@@ -187,7 +192,7 @@ async function measure(method: ReloadMethod): Promise<Measured> {
   try {
     net.start();
     const [saveB, saveA] = expectedSaves(net, [fileB, fileA]); // leaves A in the table
-    stream = new Stream(net, TARGETS, { workers: WORKERS, rate: RATE, timeoutS: REQUEST_TIMEOUT_S, maxSeconds: 80 });
+    stream = new Stream(net, TARGETS, { workers: WORKERS, rate: RATE, timeoutS: REQUEST_TIMEOUT_S, maxSeconds: STREAM_MAX_S });
     await stream.ready(15_000);
     await sleep(1000);
     const files = Array.from({ length: RELOADS }, (_, k) => (k % 2 === 0 ? fileB : fileA));
@@ -301,7 +306,7 @@ describe('a reload under a continuous stream of requests', () => {
     expect({ during: m.during, enough: m.during.every((n) => n >= MIN_DURING_APPLY) }).toEqual({ during: m.during, enough: true });
     // No failure but the ones IPVS causes by deleting a server under a connection in flight.
     expect({ failed: m.others.length, detail: m.others.length === 0 ? '' : failureDetail(m) }).toEqual({ failed: 0, detail: '' });
-  }, 150_000);
+  }, MEASURE_TIMEOUT_MS);
 
   test(`ipvsadm -C; ipvsadm -R < file, ${RELOADS} reloads: requests fail (the measurement sees drops)`, async () => {
     const m = await measure('flush+restore');
@@ -310,7 +315,7 @@ describe('a reload under a continuous stream of requests', () => {
     checkRun(m);
     // Failures apply does not cause: the moments without a service refuse or drop requests.
     expect({ failed: m.others.length > 0, detail: failureDetail(m) }).toEqual({ failed: true, detail: failureDetail(m) });
-  }, 150_000);
+  }, MEASURE_TIMEOUT_MS);
 
   afterAll(() => {
     const apply = results.get('apply');
