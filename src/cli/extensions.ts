@@ -29,6 +29,8 @@ export interface RulesInvocation {
   only: string[];
   /** Seconds to wait for another apply to finish. */
   waitSeconds: number;
+  /** apply: seconds a removed server may keep its connections in flight before it is deleted anyway. */
+  graceSeconds: number;
 }
 
 /** drain: one real server of one service. */
@@ -96,6 +98,7 @@ export interface ExtensionOption {
 }
 
 export const DEFAULT_APPLY_WAIT_SECONDS = 10;
+export const DEFAULT_APPLY_GRACE_SECONDS = 10;
 export const DEFAULT_DRAIN_WAIT_SECONDS = 300;
 export const DEFAULT_TOP_INTERVAL_SECONDS = 2;
 export const DEFAULT_TOP_SORT: TopSort = 'cps';
@@ -109,6 +112,10 @@ export const EXTENSION_OPTIONS: readonly ExtensionOption[] = [
   },
   { name: 'dry-run', commands: ['apply'], describe: 'print the plan and change nothing' },
   { name: 'verbose', commands: ['apply'], describe: 'print the plan once it has been carried out' },
+  {
+    name: 'grace', commands: ['apply'], argument: 'seconds', numeric: true,
+    describe: `seconds a server being removed (at weight 0) may finish its connections before it is deleted (default ${DEFAULT_APPLY_GRACE_SECONDS}; 0 deletes at once)`,
+  },
   {
     name: 'wait', commands: ['apply'], argument: 'seconds', numeric: true,
     describe: `seconds to wait for another apply (default ${DEFAULT_APPLY_WAIT_SECONDS})`,
@@ -158,18 +165,20 @@ function parser(name: ExtensionName): Argv {
 
 type Parsed = Record<string, unknown>;
 
-function seconds(parsed: Parsed, fallback: number): number | { error: string } {
-  const value = Number(parsed.wait ?? fallback);
-  return Number.isFinite(value) && value >= 0 ? value : { error: 'invalid --wait value (want seconds, 0 or more)' };
+function seconds(parsed: Parsed, fallback: number, option = 'wait'): number | { error: string } {
+  const value = Number(parsed[option] ?? fallback);
+  return Number.isFinite(value) && value >= 0 ? value : { error: `invalid --${option} value (want seconds, 0 or more)` };
 }
 
 function rulesInvocation(name: 'apply' | 'diff', args: readonly string[], parsed: Parsed): ExtensionParse {
   const waitSeconds = seconds(parsed, DEFAULT_APPLY_WAIT_SECONDS);
   if (typeof waitSeconds !== 'number') return waitSeconds;
+  const graceSeconds = seconds(parsed, DEFAULT_APPLY_GRACE_SECONDS, 'grace');
+  if (typeof graceSeconds !== 'number') return graceSeconds;
   const only = parsed.only === undefined ? [] : ([] as unknown[]).concat(parsed.only).map(String);
   // yargs hands a lone `-` over as an empty word.
   const file = parsed.file === '' && args.includes('-') ? '-' : String(parsed.file);
-  return { invocation: { command: name, file, dryRun: parsed.dryRun === true, verbose: parsed.verbose === true, only, waitSeconds } };
+  return { invocation: { command: name, file, dryRun: parsed.dryRun === true, verbose: parsed.verbose === true, only, waitSeconds, graceSeconds } };
 }
 
 function drainInvocation(parsed: Parsed): ExtensionParse {

@@ -53,7 +53,7 @@ async function runRulesProgram(inv: RulesInvocation, deps: ProgramDeps): Promise
   const signals = inv.command === 'apply' && !inv.dryRun ? deps.watchSignals() : undefined;
   try {
     const interrupted = () => signals?.received();
-    const result = await runExtension(inv, text, ctx, { lock: deps.applyLock, interrupted });
+    const result = await runExtension(inv, text, ctx, { lock: deps.applyLock, interrupted, clock: deps.clock });
     return await writeClassic(result, ctx, deps.planColours());
   } finally {
     signals?.stop();

@@ -1,6 +1,7 @@
 // `ipvsadm apply` and `ipvsadm diff` driven in-process against the fake IPVS:
 // the plan, all-or-nothing with rollback, rules-file errors, scopes, the lock
 // and signals. The kernel lab repeats the essentials against a real IPVS.
+import { KernelError } from '../../src/netlink/errors';
 import { FakeIpvs } from '../support/fake-ipvs';
 import { makeDeps, run } from './harness';
 import { runProgram } from '../../src/programs/ipvsadm';
@@ -218,6 +219,130 @@ describe('the rules file', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('ipvsadm diff <file>');
     expect(r.stdout).toContain('--only');
+  });
+});
+
+describe('servers the file removes are let go gracefully', () => {
+  const HEADER = 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n';
+  const hex = (a: string) => a.split('.').map((p) => Number(p).toString(16).toUpperCase().padStart(2, '0')).join('');
+  const port = (p: number) => p.toString(16).toUpperCase().padStart(4, '0');
+  /** A /proc/net/ip_vs_conn line of a connection from 10.9.9.9 to VIP:vport, forwarded to DEST:dport. */
+  const conn = (proto: string, vip: string, vport: number, dest: string, dport: number, state: string) =>
+    `${proto} ${hex('10.9.9.9')} ${port(40000)} ${hex(vip)} ${port(vport)} ${hex(dest)} ${port(dport)} ${state.padEnd(11)} ${String(60).padStart(7)}\n`;
+
+  /** A clock that moves only when apply sleeps, calling `tick` with the seconds so far. */
+  function clock(tick: (seconds: number) => void = () => undefined) {
+    let ms = 0;
+    return { now: () => ms, sleep: async (wait: number) => { ms += wait; tick(ms / 1000); }, seconds: () => ms / 1000 };
+  }
+
+  test('weight 0 in the first batch, deleted in a second once its connection in flight has closed', async () => {
+    const kernel = await restored(OLD);
+    let open = true;
+    const c = clock((sec) => {
+      if (sec >= 1) open = false;
+    });
+    const table = () => HEADER + conn('TCP', '10.0.0.1', 80, '10.0.0.12', 80, open ? 'ESTABLISHED' : 'TIME_WAIT')
+      + conn('TCP', '10.0.0.1', 80, '10.0.0.11', 80, 'ESTABLISHED');
+    const weights: number[] = [];
+    const tick = c.sleep;
+    c.sleep = async (ms: number) => {
+      weights.push([...kernel.entries.values()][0].destinations.find((d) => d.address === '10.0.0.12')!.weight);
+      await tick(ms);
+    };
+    kernel.calls.length = 0;
+    const r = await run(['apply', 'new.rules'], { kernel, files: { 'new.rules': NEW }, connections: table, clock: c });
+    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(await saved(kernel)).toBe(await saved(await restored(NEW)));
+    // The server stayed, at weight 0, for as long as its connection was open, and no longer.
+    expect(new Set(weights)).toEqual(new Set([0]));
+    expect(c.seconds()).toBe(1);
+    // First batch: the 5 additions and edits, and weight 0 for the 2 servers that go (10.0.0.12, and fwmark 7's);
+    // second batch: the 2 removals.
+    expect(kernel.calls.filter((x) => x.startsWith('apply('))).toEqual(['apply(7)', 'apply(2)']);
+    expect(kernel.calls.slice(-2)).toEqual(['delete-server', 'delete-service']);
+  });
+
+  test('a connection that does not close: deleted anyway when --grace runs out', async () => {
+    const kernel = await restored(OLD);
+    const c = clock();
+    const table = () => HEADER + conn('TCP', '10.0.0.1', 80, '10.0.0.12', 80, 'ESTABLISHED');
+    const r = await run(['apply', '--grace', '3', 'new.rules'], { kernel, files: { 'new.rules': NEW }, connections: table, clock: c });
+    expect(r.status).toBe(0);
+    expect(c.seconds()).toBe(3);
+    expect(await saved(kernel)).toBe(await saved(await restored(NEW)));
+  });
+
+  test.each([
+    ['closed TCP states', ['TIME_WAIT', 'CLOSE'], 'TCP'],
+    ['UDP, which has no end to wait for', ['UDP'], 'UDP'],
+  ])('%s are not waited for', async (_what, states, proto) => {
+    const kernel = await restored(OLD);
+    const c = clock();
+    const table = () => HEADER + states.map((s) => conn(proto, '10.0.0.1', 80, '10.0.0.12', 80, s)).join('');
+    expect((await run(['apply', 'new.rules'], { kernel, files: { 'new.rules': NEW }, connections: table, clock: c })).status).toBe(0);
+    expect(c.seconds()).toBe(0);
+  });
+
+  test('a connection to the same server address under another service does not hold it', async () => {
+    const kernel = await restored(OLD);
+    const c = clock();
+    const table = () => HEADER + conn('TCP', '10.0.0.3', 443, '10.0.0.12', 80, 'ESTABLISHED');
+    expect((await run(['apply', 'new.rules'], { kernel, files: { 'new.rules': NEW }, connections: table, clock: c })).status).toBe(0);
+    expect(c.seconds()).toBe(0);
+  });
+
+  test('--grace 0 deletes at once, in the one batch', async () => {
+    const kernel = await restored(OLD);
+    const table = () => HEADER + conn('TCP', '10.0.0.1', 80, '10.0.0.12', 80, 'ESTABLISHED');
+    kernel.calls.length = 0;
+    const r = await run(['apply', '--grace', '0', 'new.rules'], { kernel, files: { 'new.rules': NEW }, connections: table, clock: clock() });
+    expect(r.status).toBe(0);
+    expect(kernel.calls.filter((x) => x.startsWith('apply('))).toEqual(['apply(7)']);
+  });
+
+  test('a refusal in the second batch undoes everything, the weights too', async () => {
+    const kernel = await restored(OLD);
+    const before = await saved(kernel);
+    // The kernel refuses the removal of fwmark 7 (as it would a service another program changed meanwhile).
+    const apply = kernel.apply.bind(kernel);
+    kernel.apply = async (changes) => {
+      const i = changes.findIndex((c) => c.kind === 'delete-service' && 'fwmark' in c.service && c.service.fwmark === 7);
+      if (i < 0) return apply(changes);
+      const results = await apply(changes.slice(0, i));
+      return [...results, new KernelError(16, 'DEL_SERVICE'), ...changes.slice(i + 1).map(() => undefined)];
+    };
+    const c = clock();
+    const table = () => HEADER + conn('TCP', '10.0.0.1', 80, '10.0.0.12', 80, c.seconds() < 0.5 ? 'ESTABLISHED' : 'TIME_WAIT');
+    const r = await run(['apply', 'new.rules'], { kernel, files: { 'new.rules': NEW }, connections: table, clock: c });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('ipvsadm: apply: refused: -D -f 7: Device or resource busy\nipvsadm: apply: rolled back, the table is as it was\n');
+    expect(await saved(kernel)).toBe(before);
+    // Weight 0 was undone too.
+    expect((await run(['-L', '-n'], { kernel })).stdout).toBe((await run(['-L', '-n'], { kernel: await restored(OLD) })).stdout);
+  });
+
+  test('an interrupt while servers are let go undoes everything', async () => {
+    const kernel = await restored(OLD);
+    const before = await saved(kernel);
+    const table = () => HEADER + conn('TCP', '10.0.0.1', 80, '10.0.0.12', 80, 'ESTABLISHED');
+    let calls = 0;
+    const r = await run(['apply', 'new.rules'], {
+      kernel, files: { 'new.rules': NEW }, connections: () => {
+        calls++;
+        return table();
+      },
+      clock: clock(),
+      // Asked before the first batch, after it, then at each look at the connections: it comes in the wait.
+      signalAfter: 3,
+    });
+    expect(calls).toBeGreaterThan(0);
+    expect(r).toEqual({
+      status: 143,
+      stdout: '',
+      stderr: 'ipvsadm: apply: interrupted by SIGTERM\nipvsadm: apply: rolled back, the table is as it was\n',
+    });
+    expect(await saved(kernel)).toBe(before);
   });
 });
 

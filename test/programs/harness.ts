@@ -16,13 +16,16 @@ export interface HarnessOptions {
   stdin?: string;
   modprobeSucceeds?: boolean;
   isPrivileged?: boolean;
-  connections?: string;
+  /** /proc/net/ip_vs_conn's text, or a function giving it each time it is read. */
+  connections?: string | (() => string);
   /** Files apply and diff may read, by path. */
   files?: Record<string, string>;
   /** Another apply holds the lock. */
   lockHeld?: boolean;
   /** A signal that arrived during apply. */
   signal?: string;
+  /** With `signal` (SIGTERM when not given): it arrives after received() has been asked this many times. */
+  signalAfter?: number;
   stderrIsTerminal?: boolean;
   /** top's terminal; none means standard output is not one. */
   terminal?: TerminalIo;
@@ -50,7 +53,7 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
     resolver: fakeResolver(),
     readConnections: async () => {
       if (options.connections === undefined) throw new Error('ENOENT');
-      return options.connections;
+      return typeof options.connections === 'function' ? options.connections() : options.connections;
     },
     stdin: async function* () {
       if (options.stdin !== undefined) yield options.stdin;
@@ -63,7 +66,12 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
     applyLock: async () => (options.lockHeld ? undefined : () => undefined),
     watchSignals: () => {
       deps.signalWatches++;
-      return { received: () => options.signal, stop: () => undefined };
+      let asked = 0;
+      const received = () => {
+        if (options.signalAfter === undefined) return options.signal;
+        return asked++ >= options.signalAfter ? options.signal ?? 'SIGTERM' : undefined;
+      };
+      return { received, stop: () => undefined };
     },
     planColours: () => undefined,
     terminal: () => options.terminal,

@@ -6,7 +6,8 @@
 import type { RulesInvocation } from '../../cli/extensions';
 import type { CommandContext } from '../context';
 import { QueryError, type CommandResult } from '../results';
-import { executePlan } from './execute';
+import { executePlan, type Grace } from './execute';
+import { liveConnections } from './graceful';
 import { planChanges } from './plan';
 import { readRules } from './rules';
 import { parseScope, type Scope } from './scope';
@@ -17,6 +18,8 @@ export interface ApplySession {
   lock(waitSeconds: number): Promise<(() => void) | undefined>;
   /** The signal that asked the program to stop since the apply began, if any. */
   interrupted(): string | undefined;
+  /** For letting removed servers go: wall-clock milliseconds, and a wait. */
+  clock: { now(): number; sleep(ms: number): Promise<void> };
 }
 
 export async function runExtension(
@@ -46,7 +49,13 @@ export async function runExtension(
     }
     const steps = planChanges(rules.services, live, scopes);
     if (!changing) return { kind: 'plan', steps, diff: inv.command === 'diff' };
-    return { kind: 'applied', outcome: await executePlan(ctx.api, steps, session.interrupted), steps, verbose: inv.verbose };
+    const grace: Grace = {
+      ms: inv.graceSeconds * 1000,
+      now: session.clock.now,
+      sleep: session.clock.sleep,
+      connections: async () => liveConnections(await ctx.readConnections()),
+    };
+    return { kind: 'applied', outcome: await executePlan(ctx.api, steps, session.interrupted, grace), steps, verbose: inv.verbose };
   } finally {
     release?.();
   }
