@@ -68,7 +68,9 @@ const sameServer = (a: Pick<Destination, 'address' | 'port'>, b: Pick<Destinatio
   a.address === b.address && a.port === b.port;
 
 export async function runDrain(inv: DrainInvocation, ctx: CommandContext, session: DrainSession): Promise<CommandResult> {
-  const parsed = await parseCommandLine(['-e', ...inv.target], ctx);
+  // -m: with the default forwarding method (route), the classic parser gives the
+  // server the service's port whatever -r says; the server is named as it is listed.
+  const parsed = await parseCommandLine(['-e', ...inv.target, '-m'], ctx);
   if (isParseFailure(parsed)) {
     return { kind: 'extension-usage', command: 'drain', message: parsed.message.trim().split('\n').join('; ') };
   }

@@ -9,6 +9,7 @@ const RULES = [
   '-A -t 10.0.0.1:80 -s wlc',
   '-a -t 10.0.0.1:80 -r 10.0.0.11:80 -m -w 3 -x 100 -y 10',
   '-a -t 10.0.0.1:80 -r 10.0.0.12:80 -m -w 1',
+  '-a -t 10.0.0.1:80 -r 10.0.0.13:8080 -m -w 1',
   '-A -u 10.0.0.2:53 -s rr -p 60',
   '-a -u 10.0.0.2:53 -r 10.0.0.21:53 -g -w 2',
   '',
@@ -79,6 +80,13 @@ describe('a server whose connections end', () => {
     expect(server(kernel, '10.0.0.11')).toBeUndefined();
     // Its neighbour is untouched.
     expect(server(kernel, '10.0.0.12')!.weight).toBe(1);
+  });
+
+  test('a server on another port than its service is found by the port -r names', async () => {
+    const kernel = await table();
+    const r = await drain(kernel, ['-t', '10.0.0.1:80', '-r', '10.0.0.13:8080'], { clock: fakeClock(() => undefined).clock });
+    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(server(kernel, '10.0.0.13')).toBeUndefined();
   });
 
   test('the edit keeps everything but the weight (forwarding, thresholds)', async () => {
