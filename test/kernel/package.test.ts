@@ -1,7 +1,8 @@
 // The npm package: what `npm pack` ships, and that the tarball, installed the
 // way an operator does (`npm install -g`, here into a fresh prefix), gives the
-// three programs and their man pages and pulls in nothing but netlink and what
-// netlink needs. The installed ipvsadm runs here, on a real IPVS, because -v
+// three programs and their man pages and pulls in nothing but the runtime
+// dependencies the bundle loads (netlink; yargs, chalk and cli-table3 for the
+// extension commands) and what they need. The installed ipvsadm runs here, on a real IPVS, because -v
 // asks the kernel like 1.31 does. The lab has no network: npm installs from a
 // loopback registry fed by the host's npm cache (see lock-registry.ts).
 import { spawn, spawnSync } from 'child_process';
@@ -28,11 +29,12 @@ const cacheProblem = missing.length === 0 ? undefined
 
 const SHIPPED = [
   'README.md', 'bin/ipvsadm', 'bin/ipvsadm-restore', 'bin/ipvsadm-save', 'bin/start.js', 'dist/ipvsadm.js',
-  'man/ipvsadm-apply.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-save.8', 'man/ipvsadm.8', 'package.json',
+  'man/ipvsadm-apply.8', 'man/ipvsadm-drain.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-save.8', 'man/ipvsadm-top.8', 'man/ipvsadm.8',
+  'package.json',
   'systemd/ipvsadm.service',
 ];
 const PROGRAMS = ['ipvsadm', 'ipvsadm-save', 'ipvsadm-restore'];
-const MAN_PAGES = ['ipvsadm.8', 'ipvsadm-save.8', 'ipvsadm-restore.8', 'ipvsadm-apply.8'];
+const MAN_PAGES = ['ipvsadm.8', 'ipvsadm-save.8', 'ipvsadm-restore.8', 'ipvsadm-apply.8', 'ipvsadm-drain.8', 'ipvsadm-top.8'];
 const progress = process.env.IPVS_LAB_PROGRESS === '1';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -130,7 +132,7 @@ describe('npm package', () => {
     }
   }
 
-  test('npm pack ships the three programs, the bundle and the man pages, nothing else', () => {
+  test('npm pack ships the three programs, the bundle, the man pages and the unit, nothing else', () => {
     expect(packedFiles).toEqual(SHIPPED);
   });
 
