@@ -7,6 +7,7 @@
 import { isParseFailure, parseCommandLine, type ParseContext } from '../../cli/parse';
 import type { Destination, Service } from '../../ipvs/types';
 import { restoreLineWords } from '../../cli/tokenizer';
+import { fastRule, type FastRule } from './fast-rules';
 import { jsonRuleLines } from './rules-json';
 
 export interface DesiredService {
@@ -34,6 +35,8 @@ export function destinationId(d: Pick<Destination, 'address' | 'port'>): string 
 export interface RuleLine {
   words: string[];
   line: number;
+  /** The line as written, when it came from a text file (for the fast reader). */
+  text?: string;
 }
 
 /** The rule lines of a text rules file: every line but blanks and `#` comments. */
@@ -42,7 +45,7 @@ function textRuleLines(text: string): RuleLine[] {
   if (lines[lines.length - 1] === '') lines.pop();
   const rules: RuleLine[] = [];
   lines.forEach((l, i) => {
-    if (!/^\s*(#|$)/.test(l)) rules.push({ words: restoreLineWords(l), line: i + 1 });
+    if (!/^\s*(#|$)/.test(l)) rules.push({ words: restoreLineWords(l), line: i + 1, text: l });
   });
   return rules;
 }
@@ -52,20 +55,31 @@ function isJsonRules(text: string): boolean {
   return /^\s*\{/.test(text);
 }
 
+/** What a line asks for, by the fast reader where it can, else the classic parser; or the problem with it. */
+async function ruleOf(rule: RuleLine, ctx: ParseContext): Promise<FastRule | string> {
+  const fast = rule.text === undefined ? undefined : fastRule(rule.text);
+  if (fast !== undefined) return fast;
+  const parsed = await parseCommandLine(rule.words, ctx);
+  if (isParseFailure(parsed)) return parsed.message.replace(/\n+$/, '').split('\n').join('; ');
+  if ((parsed.command !== 'add-service' && parsed.command !== 'add-server') || parsed.service === undefined) {
+    return 'only -A and -a lines belong in a rules file';
+  }
+  if (parsed.command === 'add-service') return { command: 'add-service', service: parsed.service };
+  // The classic parser always makes a destination for -a (it requires -r).
+  return { command: 'add-server', service: parsed.service, destination: parsed.destination! };
+}
+
 export async function readRules(text: string, ctx: ParseContext): Promise<Rules> {
   const services = new Map<string, DesiredService>();
   const problems: RuleProblem[] = [];
   const read = isJsonRules(text) ? jsonRuleLines(text) : { rules: textRuleLines(text), problems: [] };
   problems.push(...read.problems);
-  for (const { words, line } of read.rules) {
+  for (const rule of read.rules) {
+    const line = rule.line;
     const problem = (message: string) => problems.push({ line, message });
-    const parsed = await parseCommandLine(words, ctx);
-    if (isParseFailure(parsed)) {
-      problem(parsed.message.replace(/\n+$/, '').split('\n').join('; '));
-      continue;
-    }
-    if ((parsed.command !== 'add-service' && parsed.command !== 'add-server') || parsed.service === undefined) {
-      problem('only -A and -a lines belong in a rules file');
+    const parsed = await ruleOf(rule, ctx);
+    if (typeof parsed === 'string') {
+      problem(parsed);
       continue;
     }
     const id = serviceId(parsed.service);
@@ -76,7 +90,6 @@ export async function readRules(text: string, ctx: ParseContext): Promise<Rules>
       continue;
     }
     const destination = parsed.destination;
-    if (destination === undefined) continue;
     if (!entry) {
       problem('server of a service that no earlier -A line defines');
     } else if (entry.destinations.some((d) => destinationId(d) === destinationId(destination))) {
