@@ -10,7 +10,7 @@ import type { Change } from '../../ipvs/change';
 import {
   IP_VS_CONN_F_FWD_MASK, IP_VS_CONN_F_TUNNEL, IP_VS_SVC_F_ONEPACKET, IP_VS_SVC_F_PERSISTENT,
 } from '../../ipvs/kernel-values';
-import { serviceKey, type Destination, type Service } from '../../ipvs/types';
+import { serviceKey, type Destination, type Service, type ServiceKey } from '../../ipvs/types';
 import { SCHED_FLAG_BITS } from '../../ipvs/vocabulary';
 import type { ServiceWithDestinations } from '../../netlink/api';
 import { destinationId, serviceId, type DesiredService } from './rules';
@@ -62,36 +62,41 @@ export function planChanges(
   const additions: PlanStep[] = [];
   const deletions: PlanStep[] = [];
   for (const { service, destinations } of wanted) {
-    const key = serviceKey(service);
+    let key: ServiceKey | undefined;
+    const keyOf = () => (key ??= serviceKey(service));
     const current = liveById.get(serviceId(service));
     if (!current) {
-      additions.push({ change: { kind: 'add-service', service }, undo: [{ kind: 'delete-service', service: key }], service });
+      additions.push({ change: { kind: 'add-service', service }, undo: [{ kind: 'delete-service', service: keyOf() }], service });
     } else if (!sameService(service, current.service)) {
       additions.push({ change: { kind: 'edit-service', service }, undo: [{ kind: 'edit-service', service: current.service }], service });
     }
     const liveDestinations = new Map((current?.destinations ?? []).map((d) => [destinationId(d), d] as const));
+    // The live servers the file keeps (by object): the others are removed.
+    const kept = new Set<Destination>();
     for (const destination of destinations) {
       const was = liveDestinations.get(destinationId(destination));
       if (!was) {
         additions.push({
-          change: { kind: 'add-server', service: key, destination },
-          undo: [{ kind: 'delete-server', service: key, destination }],
+          change: { kind: 'add-server', service: keyOf(), destination },
+          undo: [{ kind: 'delete-server', service: keyOf(), destination }],
           service,
         });
-      } else if (!sameDestination(destination, was)) {
+        continue;
+      }
+      kept.add(was);
+      if (!sameDestination(destination, was)) {
         additions.push({
-          change: { kind: 'edit-server', service: key, destination },
-          undo: [{ kind: 'edit-server', service: key, destination: was }],
+          change: { kind: 'edit-server', service: keyOf(), destination },
+          undo: [{ kind: 'edit-server', service: keyOf(), destination: was }],
           service,
         });
       }
     }
-    const kept = new Set(destinations.map(destinationId));
     for (const was of current?.destinations ?? []) {
-      if (kept.has(destinationId(was))) continue;
+      if (kept.has(was)) continue;
       deletions.push({
-        change: { kind: 'delete-server', service: key, destination: was },
-        undo: [{ kind: 'add-server', service: key, destination: was }],
+        change: { kind: 'delete-server', service: keyOf(), destination: was },
+        undo: [{ kind: 'add-server', service: keyOf(), destination: was }],
         service: current!.service,
       });
     }

@@ -32,12 +32,11 @@ export function destinationId(d: Pick<Destination, 'address' | 'port'>): string 
 }
 
 /** A rule of a file: the words of one `-A` or `-a` command line, and the line they came from. */
-export interface RuleLine {
-  words: string[];
-  line: number;
-  /** The line as written, when it came from a text file (for the fast reader). */
-  text?: string;
-}
+export type RuleLine =
+  /** From a text file: the line as written. */
+  | { line: number; text: string }
+  /** From a JSON file: the words of the line that says the same. */
+  | { line: number; words: string[] };
 
 /** The rule lines of a text rules file: every line but blanks and `#` comments. */
 function textRuleLines(text: string): RuleLine[] {
@@ -45,7 +44,7 @@ function textRuleLines(text: string): RuleLine[] {
   if (lines[lines.length - 1] === '') lines.pop();
   const rules: RuleLine[] = [];
   lines.forEach((l, i) => {
-    if (!/^\s*(#|$)/.test(l)) rules.push({ words: restoreLineWords(l), line: i + 1, text: l });
+    if (!/^\s*(#|$)/.test(l)) rules.push({ line: i + 1, text: l });
   });
   return rules;
 }
@@ -55,11 +54,9 @@ function isJsonRules(text: string): boolean {
   return /^\s*\{/.test(text);
 }
 
-/** What a line asks for, by the fast reader where it can, else the classic parser; or the problem with it. */
-async function ruleOf(rule: RuleLine, ctx: ParseContext): Promise<FastRule | string> {
-  const fast = rule.text === undefined ? undefined : fastRule(rule.text);
-  if (fast !== undefined) return fast;
-  const parsed = await parseCommandLine(rule.words, ctx);
+/** What a line asks for by the classic parser (the lines the fast reader leaves), or the problem with it. */
+async function classicRule(rule: RuleLine, ctx: ParseContext): Promise<FastRule | string> {
+  const parsed = await parseCommandLine('words' in rule ? rule.words : restoreLineWords(rule.text), ctx);
   if (isParseFailure(parsed)) return parsed.message.replace(/\n+$/, '').split('\n').join('; ');
   if ((parsed.command !== 'add-service' && parsed.command !== 'add-server') || parsed.service === undefined) {
     return 'only -A and -a lines belong in a rules file';
@@ -77,7 +74,7 @@ export async function readRules(text: string, ctx: ParseContext): Promise<Rules>
   for (const rule of read.rules) {
     const line = rule.line;
     const problem = (message: string) => problems.push({ line, message });
-    const parsed = await ruleOf(rule, ctx);
+    const parsed = ('text' in rule ? fastRule(rule.text) : undefined) ?? (await classicRule(rule, ctx));
     if (typeof parsed === 'string') {
       problem(parsed);
       continue;
