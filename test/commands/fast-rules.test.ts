@@ -2,6 +2,7 @@
 // parser gives, for every line it accepts; the lines it declines go to the
 // classic parser (which may refuse them). Random canonical lines, the edges
 // of every number, and near misses.
+import { seededRandom } from '../../bench/change';
 import { fastRule } from '../../src/commands/apply/fast-rules';
 import { isParseFailure, parseCommandLine } from '../../src/cli/parse';
 import { restoreLineWords } from '../../src/cli/tokenizer';
@@ -17,22 +18,10 @@ async function classic(line: string) {
     : { command: parsed.command, service: parsed.service, destination: parsed.destination };
 }
 
-/** mulberry32: the same lines on every run for a seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = Number(process.env.IPVS_FAST_RULES_SEED ?? 8);
 
 function randomLines(n: number): string[] {
-  const r = rng(SEED);
+  const r = seededRandom(SEED);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const int = (max: number) => Math.floor(r() * (max + 1));
   const v4 = () => pick([() => `${int(255)}.${int(255)}.${int(255)}.${int(255)}`, () => '0.0.0.0', () => '255.255.255.255'])();

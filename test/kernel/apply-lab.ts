@@ -13,6 +13,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { seededRandom } from '../../bench/change';
 import { repoRoot } from '../differential/catalog';
 
 export const REAL_IPVSADM = '/usr/sbin/ipvsadm';
@@ -402,18 +403,11 @@ export function planOrderProblems(plan: readonly PlanLine[]): string[] {
 
 // ---------------------------------------------------------------- random tables
 
-/** mulberry32: small, seedable, the same sequence on every machine. */
+/** The bench's seeded generator (mulberry32), with the choices the random tables need. */
 export class Rng {
-  private state: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
   /** lo..hi, both included. */
   int(lo: number, hi: number): number {

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { repoRoot } from '../differential/catalog';
 import { requireLab } from './client-lab';
 import { REAL_IPVSADM, build, flush, ours, snapshot } from './apply-lab';
-import { Terminal, colourCodes, rowColours, tmuxInstalled, withoutColours } from './terminal';
+import { Terminal, colourCodes, terminalEnv, rowColours, tmuxInstalled, withoutColours } from './terminal';
 
 requireLab();
 
@@ -48,14 +48,9 @@ let socketDir = '';
 let fileB = '';
 const terminals: Terminal[] = [];
 
-function withoutColourSettings(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, IPVSADM_ARGV0: 'ipvsadm', ...extra };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!(name in extra)) delete env[name];
-  return env;
-}
 
 function terminal(env: NodeJS.ProcessEnv = {}): Terminal {
-  const t = new Terminal(socketDir, { env: withoutColourSettings(env) });
+  const t = new Terminal(socketDir, { env: terminalEnv(env) });
   terminals.push(t);
   return t;
 }
@@ -116,7 +111,7 @@ describe('the plan on a terminal', () => {
   test('FORCE_COLOR=1 colours the plan in a pipe too', () => {
     build(TABLE_A);
     const plain = ours(['diff', fileB]).stdout.split('\n').slice(0, -1);
-    const r = ours(['diff', fileB], { env: withoutColourSettings({ FORCE_COLOR: '1' }) });
+    const r = ours(['diff', fileB], { env: terminalEnv({ FORCE_COLOR: '1' }) });
     expect(r.status).toBe(1);
     const lines = r.stdout.split('\n').slice(0, -1);
     expect(lines.map(withoutColours)).toEqual(plain);

@@ -64,6 +64,17 @@ export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * The environment for a command in a terminal: the test's, named as an
+ * operator runs it (IPVSADM_ARGV0), with NO_COLOR and FORCE_COLOR removed
+ * unless `extra` sets them.
+ */
+export function terminalEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, IPVSADM_ARGV0: 'ipvsadm', ...extra };
+  for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!(name in extra)) delete env[name];
+  return env;
+}
+
 export function tmuxInstalled(): boolean {
   return spawnSync(TMUX, ['-V'], { encoding: 'utf8' }).status === 0;
 }

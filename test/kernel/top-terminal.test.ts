@@ -8,7 +8,7 @@ import * as path from 'path';
 import { repoRoot } from '../differential/catalog';
 import { requireLab } from './client-lab';
 import { build, flush, realOk } from './apply-lab';
-import { Terminal, colourCodes, rowColours, tmuxInstalled, withoutColours } from './terminal';
+import { Terminal, colourCodes, terminalEnv, rowColours, tmuxInstalled, withoutColours } from './terminal';
 
 requireLab();
 
@@ -42,11 +42,6 @@ afterAll(() => {
   flush();
 });
 
-function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, IPVSADM_ARGV0: 'ipvsadm', ...extra };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!(name in extra)) delete e[name];
-  return e;
-}
 
 /** The table's rows on a screen: the cells of each line that starts with a box rule, trimmed. */
 function tableRows(rows: readonly string[]): string[][] {
@@ -58,7 +53,7 @@ const row = (rows: readonly string[], label: string) => rows.findIndex((r) => r.
 describe('ipvsadm top in a terminal', () => {
   test('the table; a refresh shows what changed underneath; s sorts; q gives the terminal back', async () => {
     build(TABLE);
-    terminal = new Terminal(socketDir, { width: 160, height: 30, env: env() });
+    terminal = new Terminal(socketDir, { width: 160, height: 30, env: terminalEnv() });
     terminal.start([process.execPath, OURS, 'top', '--interval', '1', '--sort', 'name']);
     const first = await terminal.waitForScreen((s) => tableRows(s.rows).length === 6, 'table of 2 services and 3 servers');
     expect(first.rows[0]).toMatch(/^ipvsadm top: 2 services, 3 real servers, IPVS \d+\.\d+\.\d+; every 1 s, by name; \d\d:\d\d:\d\d$/);
@@ -100,7 +95,7 @@ describe('ipvsadm top in a terminal', () => {
 
   test('piped: one plain snapshot, the same rows, status 0', async () => {
     build(TABLE);
-    terminal = new Terminal(socketDir, { width: 160, height: 30, env: env({ FORCE_COLOR: '1' }) });
+    terminal = new Terminal(socketDir, { width: 160, height: 30, env: terminalEnv({ FORCE_COLOR: '1' }) });
     const out = path.join(socketDir, 'snapshot.txt');
     expect(await terminal.run(['sh', '-c', `${process.execPath} ${OURS} top --sort name > ${out}`])).toBe(0);
     const text = fs.readFileSync(out, 'utf8');
