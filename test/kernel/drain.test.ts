@@ -13,6 +13,7 @@ import { repoRoot } from '../differential/catalog';
 import { requireLab } from './client-lab';
 import { TRAFFIC, TrafficNet, inNetns, shellQuote } from './reload-lab';
 import { sleep } from './apply-lab';
+import { Terminal, terminalEnv, tmuxInstalled } from './terminal';
 
 requireLab();
 
@@ -95,6 +96,34 @@ function ours(args: string): Promise<{ status: number | null; stdout: string; st
     });
   });
 }
+
+describe('drain on a terminal', () => {
+  test('the sysctls that are off, a progress line while the held connection lasts, then the outcome', async () => {
+    expect(tmuxInstalled()).toBe(true);
+    const vip = '192.168.100.3:80';
+    service(vip);
+    shOk('sysctl -qw net.ipv4.vs.expire_nodest_conn=0');
+    await hold(vip, 5, 'watched');
+    const busy = busyServer(vip);
+    const socketDir = fs.mkdtempSync(path.join(fs.existsSync('/run') ? '/run' : os.tmpdir(), 'drain-tty-'));
+    const t = new Terminal(socketDir, { width: 160, height: 20, env: terminalEnv() });
+    try {
+      t.start(['nsenter', `--net=/run/netns/${net.director}`, '--', process.execPath, OURS, 'drain', '-t', vip, '-r', SERVERS[busy], '--wait', '60']);
+      const target = `${SERVERS[busy]} of -t ${vip}`;
+      const during = await t.waitForScreen((s) => s.rows.some((r) => r.startsWith(`draining ${target}: 1 active,`)), 'the progress line');
+      expect(during.rows[0]).toMatch(/^ipvsadm: drain: note: net\.ipv4\.vs\.expire_nodest_conn is 0: /);
+      expect(during.rows.find((r) => r.startsWith('draining'))).toMatch(/^draining .*: 1 active, 0 inactive, \d+ seconds left$/);
+      expect(await t.waitForExit(90_000)).toBe(0);
+      const after = t.screen().rows;
+      expect(after[after.length - 1]).toMatch(new RegExp(`^${target.replace(/[.]/g, '\\.')} drained in \\d+ seconds; deleted$`));
+      // The progress line was cleared, not left behind.
+      expect(after.filter((r) => r.startsWith('draining'))).toEqual([]);
+    } finally {
+      t.close();
+      fs.rmSync(socketDir, { recursive: true, force: true });
+    }
+  }, SLOW);
+});
 
 describe('drain under traffic', () => {
   test('--wait shorter than a held connection: status 1, the server stays at weight 0 and gets no new request', async () => {
