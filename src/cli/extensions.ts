@@ -7,7 +7,6 @@
  * never loads it.
  */
 import type { Argv } from 'yargs';
-import { TOP_SORTS, type TopSort } from '../commands/top';
 
 export type ExtensionName = 'apply' | 'diff' | 'drain' | 'top';
 
@@ -46,6 +45,10 @@ export interface DrainInvocation {
   /** Leave the server at weight 0 instead of deleting it. */
   keep: boolean;
 }
+
+/** The columns top can sort by; `name` is the listing's own order. */
+export const TOP_SORTS = ['name', 'active', 'inactive', 'conns', 'cps', 'inpps', 'outpps', 'inbps', 'outbps'] as const;
+export type TopSort = (typeof TOP_SORTS)[number];
 
 /** top: the live view. */
 export interface TopInvocation {

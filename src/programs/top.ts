@@ -7,9 +7,9 @@
  * until it answers again (a reloaded module has a new family id). Not on a
  * terminal: one plain snapshot, then exit.
  */
-import type { TopInvocation } from '../cli/extensions';
+import { TOP_SORTS, type TopInvocation } from '../cli/extensions';
 import type { CommandContext } from '../commands/context';
-import { TOP_SORTS, topView, type TopView } from '../commands/top';
+import { topView, type TopView } from '../render/top-view';
 import { formatIpvsVersion } from '../ipvs/vocabulary';
 import { failureText } from '../messages';
 import { EXIT_OK, EXIT_QUERY_FAILED } from '../messages/exit-status';

@@ -5,7 +5,8 @@
  * rows gone are named in red on the status line; without, the same screen
  * plain (one snapshot when standard output is not a terminal).
  */
-import type { TopRow, TopSort, TopValue, TopView } from '../commands/top';
+import type { TopSort } from '../cli/extensions';
+import type { TopRow, TopValue, TopView } from './top-view';
 import { formatLargeNumber } from './numbers';
 
 export interface TopColours {

@@ -1,5 +1,5 @@
 /**
- * `ipvsadm top`: the rows of a live view of the table, one per service and
+ * `ipvsadm top`'s view: the rows of a live view of the table, one per service and
  * one per real server under it, with connection counts and the kernel's
  * rates, sorted by a chosen column; and what changed since the previous
  * refresh (new rows, changed values, rows gone). Pure: the program reads the
@@ -8,12 +8,10 @@
 import type { Destination, Service, Stats } from '../ipvs/types';
 import { forwardingMethodOf, protocolByValue } from '../ipvs/vocabulary';
 import type { ServiceWithDestinations } from '../netlink/api';
-import { numericNamer } from '../render/addrport';
-import { orderTable } from '../render/sort';
+import type { TopSort } from '../cli/extensions';
+import { numericNamer } from './addrport';
+import { orderTable } from './sort';
 
-/** The columns a view can be sorted by; `name` is the listing's own order. */
-export const TOP_SORTS = ['name', 'active', 'inactive', 'conns', 'cps', 'inpps', 'outpps', 'inbps', 'outbps'] as const;
-export type TopSort = (typeof TOP_SORTS)[number];
 
 /** The columns whose values are compared between refreshes. */
 export const TOP_VALUES = ['weight', 'active', 'inactive', 'cps', 'inpps', 'outpps', 'inbps', 'outbps'] as const;
