@@ -31,7 +31,8 @@ const PLAIN = /[^"\\\u0000-\u001f]*/y;
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 export function readJson(text: string): JsonNode {
-  let pos = 0;
+  // A byte order mark, which some editors write, is not part of the document (RFC 8259, 8.1).
+  let pos = text.startsWith('\uFEFF') ? 1 : 0;
   let line = 1;
 
   const fail = (message: string): never => {

@@ -91,6 +91,10 @@ describe('readJson', () => {
     expect(() => JSON.parse(text)).toThrow();
   });
 
+  test('a byte order mark before the document is skipped', () => {
+    expect(plain(readJson('\uFEFF{"a": [1]}\n'))).toEqual({ a: [{ number: '1' }] });
+  });
+
   test('a key twice is an error (JSON.parse would keep the last silently)', () => {
     expect(syntaxError('{"a": 1,\n "a": 2}')).toEqual({ line: 2, message: 'duplicate key "a"' });
   });

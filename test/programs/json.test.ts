@@ -289,6 +289,12 @@ describe('apply and diff read what -S --json writes', () => {
     expect((await run(['-S', '-n'], { kernel })).stdout).toBe(before);
   });
 
+  test('a byte order mark before the document (as some editors write it) is no problem', async () => {
+    const kernel = await table();
+    const doc = `\uFEFF${(await run(['-S', '--json'], { kernel })).stdout}`;
+    expect(await run(['diff', 'rules.json'], { kernel, files: { 'rules.json': doc } })).toEqual({ status: 0, stdout: '', stderr: '' });
+  });
+
   test('a JSON syntax error names its line', async () => {
     const r = await run(['apply', 'r.json'], { kernel: await table(), files: { 'r.json': '{"services": [\n  {"protocol": "tcp",\n  }\n]}\n' } });
     expect(r).toEqual({ status: 2, stdout: '', stderr: "r.json:3: not valid JSON: expected a key in quotes, found '}'\n" });
