@@ -21,6 +21,8 @@ import socket
 import sys
 import time
 
+from http_answer import read_answer
+
 TIMEOUT_S = 3.0
 SO_MARK = getattr(socket, 'SO_MARK', 36)
 
@@ -36,14 +38,8 @@ def shown(addr, port):
 def http_get(addr, port):
     with socket.create_connection((addr, port), timeout=TIMEOUT_S) as s:
         s.sendall(f'GET / HTTP/1.0\r\nHost: {shown(addr, port)}\r\n\r\n'.encode())
-        reply = b''
-        while True:
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            reply += chunk
-    head, _, body = reply.partition(b'\r\n\r\n')
-    if not head.startswith(b'HTTP/1.0 200 '):
+        body = read_answer(s)
+    if body is None:
         raise OSError('bad HTTP answer')
     return body.decode().strip()
 

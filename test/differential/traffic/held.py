@@ -11,10 +11,13 @@ that answered (or "FAILED: reason") to OUTFILE. It then closes with a reset
 (SO_LINGER 0), so IPVS keeps the entry only for its short CLOSE timeout,
 not the two minutes of TIME_WAIT. Run it in the background.
 """
+import os
 import socket
 import struct
 import sys
 import time
+
+from http_answer import read_answer
 
 
 def main(addr, port, seconds, outfile):
@@ -22,7 +25,6 @@ def main(addr, port, seconds, outfile):
         with open(outfile + '.part', 'w') as f:
             f.write(text + '\n')
         # Whole or nothing for a reader that polls the file.
-        import os
         os.replace(outfile + '.part', outfile)
 
     family = socket.AF_INET6 if ':' in addr else socket.AF_INET
@@ -34,14 +36,8 @@ def main(addr, port, seconds, outfile):
         note('open')
         time.sleep(seconds)
         s.sendall(b'Host: held\r\n\r\n')
-        reply = b''
-        while True:
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            reply += chunk
-        head, _, body = reply.partition(b'\r\n\r\n')
-        if not head.startswith(b'HTTP/1.0 200 '):
+        body = read_answer(s)
+        if body is None:
             raise OSError('bad HTTP answer')
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
         s.close()

@@ -40,6 +40,8 @@ import sys
 import threading
 import time
 
+from http_answer import read_answer
+
 KINDS = ('http', 'udp')
 
 
@@ -66,14 +68,8 @@ def http_get(addr, port, source_port, timeout):
             error.stage = 'connect'
             raise
         s.sendall(f'GET / HTTP/1.0\r\nHost: {shown(addr, port)}\r\n\r\n'.encode())
-        reply = b''
-        while True:
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            reply += chunk
-    head, _, body = reply.partition(b'\r\n\r\n')
-    if not head.startswith(b'HTTP/1.0 200 '):
+        body = read_answer(s)
+    if body is None:
         raise ValueError('bad HTTP answer')
     return body.decode(errors='replace').strip()
 
