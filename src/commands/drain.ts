@@ -80,7 +80,6 @@ export async function runDrain(inv: DrainInvocation, ctx: CommandContext, sessio
     kind: 'edit-server', service: key, destination: { ...destination, weight },
   });
   let service: Service;
-  let servers: Destination[];
   try {
     service = await ctx.api.service(key);
   } catch (error) {
@@ -89,11 +88,10 @@ export async function runDrain(inv: DrainInvocation, ctx: CommandContext, sessio
   }
   const read = async (): Promise<Destination | undefined | QueryError> => {
     try {
-      servers = await ctx.api.destinations(key);
+      return (await ctx.api.destinations(key)).find((d) => sameServer(d, wanted));
     } catch (error) {
       return new QueryError('get-dests', error);
     }
-    return servers.find((d) => sameServer(d, wanted));
   };
   const first = await read();
   if (first instanceof QueryError) return { kind: 'query-failed', error: first };

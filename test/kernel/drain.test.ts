@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { repoRoot } from '../differential/catalog';
 import { requireLab } from './client-lab';
-import { TRAFFIC, TrafficNet, inNetns, shellQuote } from './reload-lab';
+import { TRAFFIC, shInNet, shellQuote, trafficNetForFile } from './reload-lab';
 import { sleep } from './apply-lab';
 import { Terminal, terminalEnv, tmuxInstalled } from './terminal';
 
@@ -23,30 +23,9 @@ const SLOW = 240_000;
 
 const SERVERS: Record<string, string> = { s1: '192.168.21.1:8080', s2: '192.168.22.1:8080' };
 
-let net: TrafficNet;
-let scratch = '';
+const traffic = trafficNetForFile('drain', SLOW);
 
-beforeAll(() => {
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drain-'));
-  net = new TrafficNet(`drain${process.pid}`, path.join(scratch, 'net'));
-  net.start();
-}, SLOW);
-
-afterAll(() => {
-  const problems = net?.stop() ?? [];
-  if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-  expect(problems).toEqual([]);
-});
-
-function sh(script: string, ns = net.director): { status: number | null; stdout: string; stderr: string } {
-  return inNetns(ns, script, { cwd: net.dir, timeoutMs: 120_000 });
-}
-
-function shOk(script: string): string {
-  const r = sh(script);
-  if (r.status !== 0) throw new Error(`${script}: status ${r.status}\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
+const shOk = (script: string, ns?: string) => shInNet(traffic.net(), script, ns);
 
 /** A service of two NAT servers, s1 and s2, with nothing else in the table. */
 function service(vip: string): void {
@@ -55,10 +34,9 @@ function service(vip: string): void {
 
 /** Holds a connection to the VIP from the client namespace; resolves with the file it reports to once it is open. */
 async function hold(vip: string, seconds: number, name: string): Promise<string> {
-  const out = path.join(net.dir, `${name}.held`);
+  const out = path.join(traffic.net().dir, `${name}.held`);
   const [addr, port] = vip.split(':');
-  const r = sh(`python3 ${shellQuote(path.join(TRAFFIC, 'held.py'))} ${addr} ${port} ${seconds} ${shellQuote(out)} </dev/null >/dev/null 2>&1 &`, net.client);
-  expect(r.status).toBe(0);
+  shOk(`python3 ${shellQuote(path.join(TRAFFIC, 'held.py'))} ${addr} ${port} ${seconds} ${shellQuote(out)} </dev/null >/dev/null 2>&1 &`, traffic.net().client);
   for (let i = 0; i < 100 && !fs.existsSync(out); i++) await sleep(100);
   expect(fs.readFileSync(out, 'utf8')).toBe('open\n');
   return out;
@@ -80,7 +58,7 @@ function requests(vip: string, n: number): string {
 
 function ours(args: string): Promise<{ status: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
-  const child = spawn('nsenter', [`--net=/run/netns/${net.director}`, '--', process.execPath, OURS, ...args.split(' ')], {
+  const child = spawn('nsenter', [`--net=/run/netns/${traffic.net().director}`, '--', process.execPath, OURS, ...args.split(' ')], {
     env: { ...process.env, IPVSADM_ARGV0: 'ipvsadm' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -108,7 +86,7 @@ describe('drain on a terminal', () => {
     const socketDir = fs.mkdtempSync(path.join(fs.existsSync('/run') ? '/run' : os.tmpdir(), 'drain-tty-'));
     const t = new Terminal(socketDir, { width: 160, height: 20, env: terminalEnv() });
     try {
-      t.start(['nsenter', `--net=/run/netns/${net.director}`, '--', process.execPath, OURS, 'drain', '-t', vip, '-r', SERVERS[busy], '--wait', '60']);
+      t.start(['nsenter', `--net=/run/netns/${traffic.net().director}`, '--', process.execPath, OURS, 'drain', '-t', vip, '-r', SERVERS[busy], '--wait', '60']);
       const target = `${SERVERS[busy]} of -t ${vip}`;
       const during = await t.waitForScreen((s) => s.rows.some((r) => r.startsWith(`draining ${target}: 1 active,`)), 'the progress line');
       expect(during.rows[0]).toMatch(/^ipvsadm: drain: note: net\.ipv4\.vs\.expire_nodest_conn is 0: /);

@@ -6,12 +6,10 @@
 // --persistent-conn, --tun-info), read at the same moment (the real listing
 // before and after ours agree). The same for `-L -c`, `--timeout` and
 // `--daemon`; and `-S --json` read back by `apply` gives the same table.
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { repoRoot } from '../differential/catalog';
 import { requireLab } from './client-lab';
-import { TRAFFIC, TrafficNet, inNetns, shellQuote } from './reload-lab';
+import { TRAFFIC, shInNet, shellQuote, trafficNetForFile } from './reload-lab';
 
 requireLab();
 
@@ -37,31 +35,17 @@ const TABLE = [
   '',
 ].join('\n');
 
-let net: TrafficNet;
-let scratch = '';
+const traffic = trafficNetForFile('json', SLOW);
 
 beforeAll(() => {
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'listing-json-'));
-  net = new TrafficNet(`json${process.pid}`, path.join(scratch, 'net'));
-  net.start();
   sh(`${REAL} -R <<'TABLE'\n${TABLE}TABLE`);
-  const traffic = sh(`sh ${shellQuote(path.join(TRAFFIC, 'net.sh'))} client http 192.168.100.1 80 30 udp 192.168.100.1 53 20 http fd00:100::1 80 12`);
-  expect(traffic).not.toContain('FAILED');
+  const sent = sh(`sh ${shellQuote(path.join(TRAFFIC, 'net.sh'))} client http 192.168.100.1 80 30 udp 192.168.100.1 53 20 http fd00:100::1 80 12`);
+  expect(sent).not.toContain('FAILED');
   sh(`sh ${shellQuote(path.join(TRAFFIC, 'facts.sh'))} settle`);
 }, SLOW);
 
-afterAll(() => {
-  const problems = net?.stop() ?? [];
-  if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-  expect(problems).toEqual([]);
-});
-
 /** One shell in the director's namespace; fails the test on a non-zero status. */
-function sh(script: string): string {
-  const r = inNetns(net.director, script, { cwd: net.dir, timeoutMs: 120_000 });
-  if (r.status !== 0) throw new Error(`${script}: status ${r.status}\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
+const sh = (script: string) => shInNet(traffic.net(), script);
 
 const MARK = '@@ json moment @@';
 
@@ -201,7 +185,7 @@ describe('-S --json read back by apply', () => {
   test('on an empty table, apply of what -S --json wrote gives the same -S -n', () => {
     const before = sh(`${REAL} -S -n`);
     expect(before.split('\n').length).toBeGreaterThan(10);
-    const file = path.join(net.dir, 'saved.json');
+    const file = path.join(traffic.net().dir, 'saved.json');
     sh(`${process.execPath} ${OURS} -S --json > ${shellQuote(file)} && ${REAL} -C && ${process.execPath} ${OURS} apply ${shellQuote(file)}`);
     expect(sh(`${REAL} -S -n`)).toBe(before);
     expect(sh(`${process.execPath} ${OURS} diff ${shellQuote(file)}; echo "status $?"`)).toBe('status 0\n');

@@ -8,6 +8,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { interfaceSetupCommands } from '../../scripts/lab/environment';
 import { repoRoot } from '../differential/catalog';
@@ -135,6 +136,39 @@ export class TrafficNet {
     if (left.length) problems.push(`namespaces left behind: ${left.join(' ')}`);
     return problems;
   }
+}
+
+/**
+ * A traffic network for the tests of one file: built before them in a
+ * scratch directory of its own, taken down after them, and nothing may be
+ * left behind. The network is there once the file's beforeAll has run.
+ */
+export function trafficNetForFile(prefix: string, timeoutMs: number): { net(): TrafficNet } {
+  let net: TrafficNet | undefined;
+  let scratch = '';
+  beforeAll(() => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+    net = new TrafficNet(`${prefix}${process.pid}`, path.join(scratch, 'net'));
+    net.start();
+  }, timeoutMs);
+  afterAll(() => {
+    const problems = net?.stop() ?? [];
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    expect(problems).toEqual([]);
+  });
+  return {
+    net: () => {
+      if (net === undefined) throw new Error('the traffic network is not up (used outside the tests)');
+      return net;
+    },
+  };
+}
+
+/** A shell in one of the network's namespaces (the director's by default), in its directory; throws unless it succeeds. */
+export function shInNet(net: TrafficNet, script: string, ns = net.director): string {
+  const r = inNetns(ns, script, { cwd: net.dir, timeoutMs: 120_000 });
+  if (r.status !== 0) throw new Error(`${script}: status ${r.status}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
 }
 
 // ---------------------------------------------------------------- the stream
