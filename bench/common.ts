@@ -38,11 +38,10 @@ export interface RatioRow {
 export interface Context {
   o: BenchOptions;
   tmp: string;
-  file: string;
-  /** Lines of the restore file, i.e. of `ipvsadm -S -n` once it is loaded. */
-  expectedLines: number;
-  /** What the kernel holds: nothing, the listing/restore table, or anything else. */
-  table: 'empty' | 'big' | 'unknown';
+  /** The floor client (bench/floor.ts), built once the first group needs it. */
+  floor?: string;
+  /** What the kernel holds: nothing, a table of the bench's by its shape name (`1000 x 100`), or anything else. */
+  table: string;
   rows: Row[];
   ratios: RatioRow[];
   notes: string[];

@@ -1,12 +1,18 @@
 // Command line of bench/run.ts (yargs 17, CommonJS).
 import yargs from 'yargs';
+import type { TableShape } from './tablefile';
 
 export const GROUPS = ['startup', 'restore', 'listing', 'memory', 'apply', 'reload'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface BenchOptions {
-  services: number;
-  dests: number;
+  /** The listing group's tables (issue 10: 16,000 x 1, 1,000 x 100, 5,000 x 10). */
+  shapes: TableShape[];
+  /** The memory group's table (160,000 servers). */
+  memoryShape: TableShape;
+  /** The restore group's table, and its runs (a restore of it takes minutes). */
+  restoreShape: TableShape;
+  restoreRuns: number;
   runs: number;
   /** Groups to run, in the fixed order of GROUPS. */
   only: Group[];
@@ -44,13 +50,24 @@ function percentage(v: unknown): number {
   return n;
 }
 
+/** `SxD` (services x servers per service), e.g. 1000x100. */
+export function parseShape(name: string, text: string): TableShape {
+  const m = /^(\d+)x(\d+)$/.exec(text.trim());
+  if (!m || Number(m[1]) < 1) throw new Error(`--${name}: '${text}' is not SERVICESxSERVERS (e.g. 1000x100)`);
+  return { services: Number(m[1]), dests: Number(m[2]) };
+}
+
+export const shapeName = (s: TableShape): string => `${s.services} x ${s.dests}`;
+
 /** Parses the arguments (without node and the script); throws a one-line Error on bad input. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const parsed = yargs([...argv])
     .scriptName('node dist/bench/run.js')
     .usage('$0 [options]\n\nBenchmarks ours against /usr/sbin/ipvsadm; run inside the kernel lab (npm run bench).')
-    .option('services', { type: 'number', default: 5000, describe: 'virtual services in the big table', coerce: positiveInt('services', 1) })
-    .option('dests', { type: 'number', default: 10, describe: 'destinations per service', coerce: positiveInt('dests', 0) })
+    .option('shapes', { type: 'string', default: '16000x1,1000x100,5000x10', describe: 'listing group: tables, SERVICESxSERVERS, comma separated' })
+    .option('memory-shape', { type: 'string', default: '16000x10', describe: 'memory group: the table' })
+    .option('restore-shape', { type: 'string', default: '10000x10', describe: 'restore group: the table' })
+    .option('restore-runs', { type: 'number', default: 3, describe: 'restore group: timed runs of each command', coerce: positiveInt('restore-runs', 1) })
     .option('runs', { type: 'number', default: 5, describe: 'timed runs of each command (median and min reported)', coerce: positiveInt('runs', 1) })
     .option('only', { type: 'string', describe: `run only these groups, comma separated: ${GROUPS.join(', ')}` })
     .option('timeout', { type: 'number', default: 600, describe: 'time limit of one command, in seconds', coerce: positiveInt('timeout', 1) })
@@ -72,8 +89,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     .parseSync();
   const only = parseGroups(parsed.only);
   if (parsed['reload-dests'] < parsed['reload-services']) throw new Error('--reload-dests must be at least --reload-services');
+  const shapes = parsed.shapes.split(',').filter((x) => x.trim() !== '').map((x) => parseShape('shapes', x));
+  if (shapes.length === 0) throw new Error('--shapes: no table given');
   return {
-    services: parsed.services, dests: parsed.dests, runs: parsed.runs, only, timeout: parsed.timeout, warmup: parsed.warmup,
+    shapes, memoryShape: parseShape('memory-shape', parsed['memory-shape']), restoreShape: parseShape('restore-shape', parsed['restore-shape']),
+    restoreRuns: parsed['restore-runs'],
+    runs: parsed.runs, only, timeout: parsed.timeout, warmup: parsed.warmup,
     applyServices: parsed['apply-services'], applyDests: parsed['apply-dests'],
     reloadServices: parsed['reload-services'], reloadDests: parsed['reload-dests'],
     changePercent: parsed['change-percent'], seed: parsed.seed,

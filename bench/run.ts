@@ -14,21 +14,37 @@ import {
 } from './common';
 import { describeDifference, sameBehaviour } from './compare';
 import { Command, GNU_TIME, canMeasureRss, expectSuccess, peakRssKiB, runOnce, timeInterleaved } from './measure';
-import { BenchOptions, Group, parseOptions } from './options';
+import { buildFloor, floorDump, floorSend, parseDumpReport, parseSendReport, writePreEncoded } from './floor';
+import { BenchOptions, Group, parseOptions, shapeName } from './options';
 import { formatRatio, formatValue, ratio, summarize } from './stats';
-import { restoreFile } from './tablefile';
+import { restoreFile, type TableShape } from './tablefile';
 
 const color = new chalk.Instance({ level: process.stdout.isTTY ? 1 : 0 });
 
-function loadBigTable(ctx: Context): void {
-  if (ctx.table === 'big') return;
+/** The restore file of a shape, written once into the run's directory. */
+function tableFile(ctx: Context, shape: TableShape): { file: string; lines: number } {
+  const file = path.join(ctx.tmp, `table-${shape.services}x${shape.dests}.rules`);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, restoreFile(shape));
+  return { file, lines: shape.services * (1 + shape.dests) };
+}
+
+/** Loads a shape's table into the kernel with ours -R (untimed), unless it is there. */
+function loadTable(ctx: Context, shape: TableShape): void {
+  const name = shapeName(shape);
+  if (ctx.table === name) return;
   clearTable(ctx);
-  const c: Command = { ...ours('-R', '-R'), stdinFile: ctx.file };
-  log(`  loading ${ctx.o.services} x ${ctx.o.dests} with ours -R (untimed)`);
+  const { file, lines } = tableFile(ctx, shape);
+  const c: Command = { ...ours('-R', '-R'), stdinFile: file };
+  log(`  loading ${name} with ours -R (untimed)`);
   expectSuccess(c, runOnce(c, ctx.timeoutMs));
   const n = lineCount(snapshot(ctx));
-  if (n !== ctx.expectedLines) throw new Error(`after loading, ipvsadm -S -n has ${n} lines, expected ${ctx.expectedLines}`);
-  ctx.table = 'big';
+  if (n !== lines) throw new Error(`after loading, ipvsadm -S -n has ${n} lines, expected ${lines}`);
+  ctx.table = name;
+}
+
+function floorOf(ctx: Context): string {
+  ctx.floor ??= buildFloor(ctx.tmp);
+  return ctx.floor;
 }
 
 /** How the start-up group names the --baseline-bundle: its BASELINE file (bench/baseline.sh writes one), or its path. */
@@ -79,17 +95,22 @@ function startup(ctx: Context): void {
 }
 
 function restore(ctx: Context): void {
-  const shape = `${ctx.o.services} x ${ctx.o.dests}`;
+  const shape = ctx.o.restoreShape;
+  const name = shapeName(shape);
+  const { file, lines } = tableFile(ctx, shape);
+  const encoded = path.join(ctx.tmp, 'restore.netlink');
+  writePreEncoded(fs.readFileSync(file, 'utf8'), encoded);
+  const floor = floorSend(floorOf(ctx), encoded);
   const groups: { name: string; cmds: Command[] }[] = [
     {
-      name: `-R < file (${shape})`,
-      cmds: [{ ...real('-R', '-R'), stdinFile: ctx.file }, { ...ours('-R', '-R'), stdinFile: ctx.file }],
+      name: `-R < file (${name})`,
+      cmds: [{ ...real('-R', '-R'), stdinFile: file }, { ...ours('-R', '-R'), stdinFile: file }, floor],
     },
     {
-      name: `ipvsadm-restore < file (${shape})`,
+      name: `ipvsadm-restore < file (${name})`,
       cmds: [
-        { label: 'real ipvsadm-restore', argv: [REAL_RESTORE], stdinFile: ctx.file },
-        { label: 'ours ipvsadm-restore', argv: [NODE, path.join(REPO, 'bin', 'ipvsadm-restore')], stdinFile: ctx.file },
+        { label: 'real ipvsadm-restore', argv: [REAL_RESTORE], stdinFile: file },
+        { label: 'ours ipvsadm-restore', argv: [NODE, path.join(REPO, 'bin', 'ipvsadm-restore')], stdinFile: file },
       ],
     },
   ];
@@ -99,37 +120,56 @@ function restore(ctx: Context): void {
     // ipvsadm); after the last run of each, what it left in the kernel is saved.
     const left: string[] = [];
     const { samples, last } = timeInterleaved(g.cmds, {
-      runs: ctx.o.runs, warmup: 0, timeoutMs: ctx.timeoutMs,
+      runs: ctx.o.restoreRuns, warmup: 0, timeoutMs: ctx.timeoutMs,
       before: () => {
         clearTable(ctx);
         ctx.table = 'unknown';
       },
       after: (_c, i, run) => {
-        if (run === ctx.o.runs - 1) left[i] = snapshot(ctx);
+        if (run === ctx.o.restoreRuns - 1) left[i] = snapshot(ctx);
       },
     });
-    const ok = left[0] === left[1] && lineCount(left[1]) === ctx.expectedLines && sameBehaviour(last[1], last[0]);
-    if (ok) ctx.table = 'big';
+    const ok = left[0] === left[1] && lineCount(left[1]) === lines && sameBehaviour(last[1], last[0]);
     if (!ok) {
-      ctx.notes.push(`${g.name}: ${lineCount(left[1])} vs ${lineCount(left[0])} saved lines (expected ${ctx.expectedLines}); `
+      ctx.notes.push(`${g.name}: ${lineCount(left[1])} vs ${lineCount(left[0])} saved lines (expected ${lines}); `
         + `${describeDifference(last[1], last[0]) ?? 'same messages'}`);
     }
     ctx.rows.push({ name: `restore: ${g.name}`, unit: 'ms', real: summarize(samples[0]), ours: summarize(samples[1]), identical: ok ? 'yes (table and output)' : 'no' });
+    if (g.cmds.includes(floor)) {
+      const report = parseSendReport(last[2].stdout.toString());
+      const floorOk = left[2] === left[0] && report.messages === lines && report.errors === 0;
+      if (!floorOk) ctx.notes.push(`${g.name}: the floor sent ${report.messages} messages, ${report.errors} refused; its table ${left[2] === left[0] ? 'matches' : 'differs'}`);
+      const floorSummary = summarize(samples[2]);
+      const correct = floorOk ? 'yes (same table)' : 'no';
+      ctx.ratios.push({ name: `restore: ours -R (${name})`, unit: 'ms', measured: summarize(samples[1]), against: 'floor (pre-encoded)', reference: floorSummary, correct });
+      ctx.ratios.push({ name: `restore: real -R (${name})`, unit: 'ms', measured: summarize(samples[0]), against: 'floor (pre-encoded)', reference: floorSummary, correct });
+    }
   }
 }
 
+const LISTINGS = [['-L', '-n'], ['-S', '-n'], ['-L', '-n', '--stats'], ['-L', '-n', '--rate']];
+
 function listing(ctx: Context): void {
-  loadBigTable(ctx);
-  const variants = [['-L', '-n'], ['-S', '-n'], ['-L', '-n', '--stats']];
-  const cmds = variants.flatMap((v) => [real(v.join(' '), ...v), ours(v.join(' '), ...v)]);
-  const { samples, last } = timeInterleaved(cmds, { runs: ctx.o.runs, warmup: ctx.o.warmup, timeoutMs: ctx.timeoutMs });
-  variants.forEach((v, i) => {
-    const name = `listing: ${v.join(' ')} (${ctx.o.services} x ${ctx.o.dests})`;
-    ctx.rows.push({
-      name, unit: 'ms', real: summarize(samples[2 * i]), ours: summarize(samples[2 * i + 1]),
-      identical: verdict(ctx, name, last[2 * i + 1], last[2 * i]),
+  for (const shape of ctx.o.shapes) {
+    const name = shapeName(shape);
+    loadTable(ctx, shape);
+    const floor = floorDump(floorOf(ctx));
+    const cmds = [floor, ...LISTINGS.flatMap((v) => [real(v.join(' '), ...v), ours(v.join(' '), ...v)])];
+    const { samples, last } = timeInterleaved(cmds, { runs: ctx.o.runs, warmup: ctx.o.warmup, timeoutMs: ctx.timeoutMs });
+    const report = parseDumpReport(last[0].stdout.toString());
+    const floorOk = report.services === shape.services && report.destinations === shape.services * shape.dests;
+    if (!floorOk) ctx.notes.push(`listing ${name}: the floor read ${report.services} services, ${report.destinations} servers`);
+    const floorSummary = summarize(samples[0]);
+    LISTINGS.forEach((v, i) => {
+      const rowName = `listing: ${v.join(' ')} (${name})`;
+      const realSummary = summarize(samples[1 + 2 * i]);
+      const oursSummary = summarize(samples[2 + 2 * i]);
+      const identical = verdict(ctx, rowName, last[2 + 2 * i], last[1 + 2 * i]);
+      ctx.rows.push({ name: rowName, unit: 'ms', real: realSummary, ours: oursSummary, identical });
+      ctx.ratios.push({ name: `listing: ours ${v.join(' ')} (${name})`, unit: 'ms', measured: oursSummary, against: `floor (${report.datagrams} datagrams)`, reference: floorSummary, correct: identical });
+      if (i < 2) ctx.ratios.push({ name: `listing: real ${v.join(' ')} (${name})`, unit: 'ms', measured: realSummary, against: 'floor', reference: floorSummary, correct: floorOk ? 'yes' : 'no' });
     });
-  });
+  }
 }
 
 function memory(ctx: Context): void {
@@ -137,12 +177,15 @@ function memory(ctx: Context): void {
     ctx.notes.push(`memory: skipped, ${GNU_TIME} is not installed`);
     return;
   }
-  loadBigTable(ctx);
-  const cmds = [real('-L -n', '-L', '-n'), ours('-L -n', '-L', '-n'), bareNode];
+  const shape = ctx.o.memoryShape;
+  loadTable(ctx, shape);
+  const cmds = [real('-L -n', '-L', '-n'), ours('-L -n', '-L', '-n'), bareNode, real('-S -n', '-S', '-n'), ours('-S -n', '-S', '-n')];
   const kib: number[][] = cmds.map(() => []);
   for (let r = 0; r < ctx.o.runs; r++) cmds.forEach((c, i) => kib[i].push(peakRssKiB(c, ctx.timeoutMs, ctx.tmp).kib));
   const mib = kib.map((k) => summarize(k.map((x) => x / 1024)));
-  ctx.rows.push({ name: `peak RSS: -L -n (${ctx.o.services} x ${ctx.o.dests})`, unit: 'MiB', real: mib[0], ours: mib[1], node: mib[2], identical: '-' });
+  const name = shapeName(shape);
+  ctx.rows.push({ name: `peak RSS: -L -n (${name})`, unit: 'MiB', real: mib[0], ours: mib[1], node: mib[2], identical: '-' });
+  ctx.rows.push({ name: `peak RSS: -S -n (${name})`, unit: 'MiB', real: mib[3], ours: mib[4], node: mib[2], identical: '-' });
 }
 
 const GROUP_RUNNERS: Record<Group, (ctx: Context) => void> = {
@@ -192,7 +235,8 @@ function facts(o: BenchOptions): string[] {
     `date: ${new Date().toISOString()}`,
     `kernel: ${os.release()} (${process.env.IPVS_LAB ?? '?'} lab), ${read('/proc/net/ip_vs').split('\n')[0]}`,
     `guest: ${os.cpus().length} CPU(s), ${Math.round(os.totalmem() / 2 ** 20)} MiB; node ${process.version}`,
-    `table: ${o.services} services x ${o.dests} destinations; ${o.runs} timed run(s) per command, interleaved; warm-up ${o.warmup}`,
+    `listing tables: ${o.shapes.map(shapeName).join(', ')}; memory: ${shapeName(o.memoryShape)}; restore: ${shapeName(o.restoreShape)} (${o.restoreRuns} run(s))`,
+    `${o.runs} timed run(s) per command, interleaved; warm-up ${o.warmup}`,
     `apply group: ${o.applyServices} x ${o.applyDests}; reload group: ${o.reloadServices} services, ${o.reloadDests} destinations; `
       + `changes: ${o.changePercent} % of the lines, seed ${o.seed}${o.baselineBundle !== undefined ? `; baseline bundle ${o.baselineBundle}` : ''}`,
     `time: wall clock of spawnSync (process.hrtime), median (min); peak RSS: ${canMeasureRss() ? `${GNU_TIME} -f %M (child ru_maxrss)` : 'not measured'}`,
@@ -220,12 +264,7 @@ function main(): number {
   if (o.baselineBundle !== undefined && !fs.existsSync(o.baselineBundle)) return refuse(`--baseline-bundle ${o.baselineBundle} is missing (sh bench/baseline.sh)`);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ipvs-bench-'));
-  const text = restoreFile({ services: o.services, dests: o.dests });
-  const file = path.join(tmp, 'table.rules');
-  fs.writeFileSync(file, text);
-  const ctx: Context = {
-    o, tmp, file, expectedLines: lineCount(text), table: 'unknown', rows: [], ratios: [], notes: [], timeoutMs: o.timeout * 1000,
-  };
+  const ctx: Context = { o, tmp, table: 'unknown', rows: [], ratios: [], notes: [], timeoutMs: o.timeout * 1000 };
   for (const f of facts(o)) log(f);
   const started = Date.now();
   let status = 0;

@@ -11,6 +11,8 @@ import type { ParseContext } from '../cli/parse';
 export interface OutputSink {
   out(text: string): void;
   err(text: string): void;
+  /** Forgets what stdout holds but has not written yet, as a crash loses a C program's buffer. */
+  discardPending?(): void;
 }
 
 export interface CommandContext extends OutputSink, ParseContext {

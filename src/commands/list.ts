@@ -5,7 +5,8 @@ import type { Invocation } from '../cli/parse';
 import { serviceKey } from '../ipvs/types';
 import { listConnections } from './connections';
 import type { CommandContext } from './context';
-import { QueryError, tableOf, type CommandResult, type ListView } from './results';
+import { QueryError, type CommandResult, type ListView } from './results';
+import { fixedTable, liveTable } from './table';
 
 export async function runList(inv: Invocation, ctx: CommandContext): Promise<CommandResult> {
   if (inv.present.has('connection')) return listConnections(inv, ctx);
@@ -39,7 +40,7 @@ export async function runList(inv: Invocation, ctx: CommandContext): Promise<Com
     } catch (error) {
       return { kind: 'query-failed', error: new QueryError('get-dests', error) };
     }
-    return { kind: 'listing', table: tableOf(async () => [{ service, destinations }], 'get-service'), view };
+    return { kind: 'listing', table: fixedTable([{ service, destinations }]), view };
   }
-  return { kind: 'listing', banner: ctx.info, table: tableOf(() => ctx.api.table(), 'get-services'), view };
+  return { kind: 'listing', banner: ctx.info, table: liveTable(ctx.api), view };
 }

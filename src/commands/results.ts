@@ -1,19 +1,19 @@
 /**
  * What commands return. A command never prints: it returns one of these, and
  * a renderer turns it into output and an exit status (src/render/classic.ts
- * gives ipvsadm 1.31's bytes). Tables are async iterables, so a renderer can
- * consume them service by service; a query that fails while one is consumed
- * throws a QueryError naming the operation, for ipvsadm's message.
+ * gives ipvsadm 1.31's bytes). Tables (table.ts) are read service by service
+ * as a renderer consumes them; a query that fails meanwhile throws a
+ * QueryError naming the operation, for ipvsadm's message.
  */
 import type { NameResolver } from '../cli/names';
 import type { ListFormat } from '../cli/parse';
 import type { Change, QueryKind } from '../ipvs/change';
 import type { Daemon, Destination, Info, Service, Timeouts } from '../ipvs/types';
-import type { ServiceWithDestinations } from '../netlink/api';
 import type { ApplyOutcome } from './apply/execute';
 import type { PlanStep } from './apply/plan';
 import type { RuleProblem } from './apply/rules';
 import type { ConnectionTable } from './connections';
+import type { Table } from './table';
 
 /** A failed query; `cause` is the kernel's (or the transport's) error. */
 export class QueryError extends Error {
@@ -25,8 +25,6 @@ export class QueryError extends Error {
     this.name = 'QueryError';
   }
 }
-
-export type Table = AsyncIterable<ServiceWithDestinations>;
 
 /** How a listing asked to be shown (the renderer's choices, not the data). */
 export interface ListView {
@@ -72,24 +70,3 @@ export type CommandResult =
     }
   /** The weight was put back (unless restoreError says why it could not be). */
   | { kind: 'drain-interrupted'; service: Service; server: Destination; signal: string; restoreError?: Error };
-
-/** Every row of a table; a failed query throws its QueryError. */
-export async function collect(table: Table): Promise<ServiceWithDestinations[]> {
-  const rows: ServiceWithDestinations[] = [];
-  for await (const row of table) rows.push(row);
-  return rows;
-}
-
-/** A table read with one dump; its failure is a QueryError of `operation`. */
-export async function* tableOf(
-  read: () => Promise<ServiceWithDestinations[]>,
-  operation: QueryKind,
-): AsyncGenerator<ServiceWithDestinations> {
-  let rows: ServiceWithDestinations[];
-  try {
-    rows = await read();
-  } catch (error) {
-    throw new QueryError(operation, error);
-  }
-  yield* rows;
-}

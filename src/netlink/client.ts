@@ -8,13 +8,13 @@ import { IPVS_CMD, ipvsCommandName } from './constants';
 import { DecodeError } from './errors';
 import {
   decodeDaemonReply,
-  decodeDestinationReply,
   decodeInfoReply,
   decodeServiceReply,
   decodeTimeoutsReply,
   IpvsRequest,
   requests,
 } from './ipvs-codec';
+import { readDestinationReply, readServiceReply } from './listing-replies';
 import type { GenlMessage } from './message';
 import { NetlinkTransport, Request, TransportOptions } from './transport';
 import { Daemon, Destination, Info, Service, ServiceKey, serviceKey, Timeouts } from '../ipvs/types';
@@ -62,7 +62,8 @@ export class IpvsClient implements IpvsApi {
   /** The one place a command is sent; `decode` maps each reply's attributes. */
   private async transact<T>(req: IpvsRequest, mode: Mode, decode: (attributes: Buffer) => T): Promise<T[]> {
     const r = this.toRequest(req);
-    const replies: GenlMessage[] = mode === 'dump' ? await this.transport.dump(r) : await this.transport.request(r);
+    if (mode === 'dump') return this.transport.dump(r, (data, start, end) => decode(data.subarray(start, end)));
+    const replies: GenlMessage[] = await this.transport.request(r);
     return replies.map((m) => decode(m.attributes));
   }
 
@@ -77,7 +78,7 @@ export class IpvsClient implements IpvsApi {
   }
 
   async services(): Promise<Service[]> {
-    return this.transact(requests.dumpServices(), 'dump', decodeServiceReply);
+    return this.transport.dump(this.toRequest(requests.dumpServices()), readServiceReply);
   }
 
   async service(key: ServiceKey): Promise<Service> {
@@ -85,7 +86,7 @@ export class IpvsClient implements IpvsApi {
   }
 
   async destinations(key: ServiceKey): Promise<Destination[]> {
-    return this.transact(requests.dumpDestinations(key), 'dump', (a) => decodeDestinationReply(a, key.family));
+    return this.transport.dump(this.toRequest(requests.dumpDestinations(key)), (data, start, end) => readDestinationReply(data, start, end, key.family));
   }
 
   async table(): Promise<ServiceWithDestinations[]> {

@@ -13,11 +13,11 @@
  *  - mcast-group-by-family:  DAEMON MCAST_GROUP (4 bytes) vs MCAST_GROUP6 (16 bytes).
  *  - weight-signed:          DEST WEIGHT is a u32 the kernel reads as signed.
  */
-import { HOST_LITTLE_ENDIAN } from './attributes';
+import { AttributeWriter, HOST_LITTLE_ENDIAN } from './attributes';
 import { IPVS_CMD } from './constants';
 import { DecodeError } from './errors';
 import { addressBytes, formatAddress } from './inet';
-import { COMMAND_SET, INFO_SET } from './schema';
+import { COMMAND_SET, INFO_SET, SERVICE_SET } from './schema';
 import { Decoded, decodeSet, encodeAttributes, EncodeEntries, EncodeValue } from './set-codec';
 import { attachStats } from './stats-codec';
 import {
@@ -77,7 +77,7 @@ export function netmaskToWire(family: number, netmask: number): number {
   return swap32(netmask);
 }
 
-function netmaskFromWire(family: number, raw: number): number {
+export function netmaskFromWire(family: number, raw: number): number {
   return netmaskToWire(family, raw); // the swap is its own inverse
 }
 
@@ -275,6 +275,29 @@ export interface IpvsRequest {
   attributes: Buffer;
 }
 
+const CMD_SERVICE = COMMAND_SET.byName.get('SERVICE')!.id;
+const SVC_ID = (name: 'AF' | 'PROTOCOL' | 'ADDR' | 'PORT' | 'FWMARK'): number => SERVICE_SET.byName.get(name)!.id;
+const [SVC_AF, SVC_PROTOCOL, SVC_ADDR, SVC_PORT, SVC_FWMARK] = (['AF', 'PROTOCOL', 'ADDR', 'PORT', 'FWMARK'] as const).map(SVC_ID);
+
+/**
+ * The SERVICE block of a key, the same bytes as encodeAttributes makes of
+ * serviceKeyEntries, written directly: a listing sends one per service.
+ */
+export function serviceKeyBlock(key: ServiceKey): Buffer {
+  const w = new AttributeWriter(64);
+  w.nest(CMD_SERVICE, (n) => {
+    n.u16(SVC_AF, key.family);
+    if (isFwmarkKey(key)) {
+      n.u32(SVC_FWMARK, key.fwmark);
+      return;
+    }
+    n.u16(SVC_PROTOCOL, key.protocol);
+    n.bytes(SVC_ADDR, encodeInetAddr(key.family, key.address));
+    n.u16(SVC_PORT, key.port, true);
+  });
+  return w.finish();
+}
+
 function request(cmd: number, entries: Entry[]): IpvsRequest {
   return { cmd, attributes: encodeAttributes(COMMAND_SET, { entries }) };
 }
@@ -286,7 +309,7 @@ export const requests = {
   delService: (key: ServiceKey): IpvsRequest => request(IPVS_CMD.DEL_SERVICE, [['SERVICE', serviceKeyEntries(key)]]),
   getService: (key: ServiceKey): IpvsRequest => request(IPVS_CMD.GET_SERVICE, [['SERVICE', serviceKeyEntries(key)]]),
   dumpServices: (): IpvsRequest => request(IPVS_CMD.GET_SERVICE, []),
-  dumpDestinations: (key: ServiceKey): IpvsRequest => request(IPVS_CMD.GET_DEST, [['SERVICE', serviceKeyEntries(key)]]),
+  dumpDestinations: (key: ServiceKey): IpvsRequest => ({ cmd: IPVS_CMD.GET_DEST, attributes: serviceKeyBlock(key) }),
   newDestination: (key: ServiceKey, dest: Destination): IpvsRequest =>
     request(IPVS_CMD.NEW_DEST, [
       ['SERVICE', serviceKeyEntries(key)],

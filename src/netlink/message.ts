@@ -103,28 +103,49 @@ export interface SplitResult {
   brokenHeader?: NetlinkHeader;
 }
 
-/** Splits one datagram into messages; stops at the first malformed one. */
-export function splitDatagram(datagram: Buffer): SplitResult {
-  const messages: NetlinkMessage[] = [];
+/** What walkDatagram reports about the first malformed message, if any. */
+export type DatagramFault = Pick<SplitResult, 'error' | 'brokenHeader'>;
+
+/**
+ * Calls `visit` with the offset and header fields of each message of one
+ * datagram, in order, without making an object per message (dumps bring
+ * hundreds of thousands); stops at the first malformed one and says why.
+ */
+export function walkDatagram(
+  datagram: Buffer,
+  visit: (at: number, length: number, type: number, flags: number, seq: number) => void,
+): DatagramFault | undefined {
   let at = 0;
   while (at < datagram.length) {
     const remaining = datagram.length - at;
     if (remaining < NLMSG_HDRLEN) {
-      return { messages, error: new DecodeError(`datagram: ${remaining} trailing bytes, too short for a header`) };
+      return { error: new DecodeError(`datagram: ${remaining} trailing bytes, too short for a header`) };
     }
-    const h = readHeader(datagram, at);
-    if (h.length < NLMSG_HDRLEN || h.length > remaining) {
+    const length = datagram.readUInt32LE(at);
+    if (length < NLMSG_HDRLEN || length > remaining) {
       return {
-        messages,
-        brokenHeader: h,
-        error: new DecodeError(`datagram: message of length ${h.length} at offset ${at}, ${remaining} bytes remain`),
+        brokenHeader: readHeader(datagram, at),
+        error: new DecodeError(`datagram: message of length ${length} at offset ${at}, ${remaining} bytes remain`),
       };
     }
-    const { length, type, flags, seq, pid } = h;
-    messages.push({ length, type, flags, seq, pid, payload: datagram.subarray(at + NLMSG_HDRLEN, at + length) });
-    at += Math.min(align4(h.length), remaining);
+    visit(at, length, datagram.readUInt16LE(at + 4), datagram.readUInt16LE(at + 6), datagram.readUInt32LE(at + 8));
+    at += Math.min(align4(length), remaining);
   }
-  return { messages };
+  return undefined;
+}
+
+/** One message of a datagram as an object, its payload a view into the datagram. */
+export function messageAt(datagram: Buffer, at: number, length: number, type: number, flags: number, seq: number): NetlinkMessage {
+  return { length, type, flags, seq, pid: datagram.readUInt32LE(at + 12), payload: datagram.subarray(at + NLMSG_HDRLEN, at + length) };
+}
+
+/** Splits one datagram into messages; stops at the first malformed one. */
+export function splitDatagram(datagram: Buffer): SplitResult {
+  const messages: NetlinkMessage[] = [];
+  const fault = walkDatagram(datagram, (at, length, type, flags, seq) => {
+    messages.push(messageAt(datagram, at, length, type, flags, seq));
+  });
+  return fault ? { messages, ...fault } : { messages };
 }
 
 export function decodeGenl(msg: NetlinkMessage): GenlMessage {

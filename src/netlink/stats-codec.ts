@@ -57,8 +57,12 @@ const LAZY_STATS: PropertyDescriptor = {
 export function attachStats(target: Service | Destination, d: Decoded): void {
   const wide = d.nestLater('STATS64');
   const source = wide ?? d.nestLater('STATS');
-  if (!source) return;
-  target.statsWidth = wide ? 64 : 32;
-  Object.defineProperty(target, STATS_SOURCE, { value: source, writable: true, enumerable: false, configurable: true });
+  if (source) attachStatsBlock(target, source, wide ? 64 : 32);
+}
+
+/** Gives `target` the lazy `stats` of this checked block, `width` bits wide. */
+export function attachStatsBlock(target: Service | Destination, block: NestedSet, width: 32 | 64): void {
+  target.statsWidth = width;
+  Object.defineProperty(target, STATS_SOURCE, { value: block, writable: true, enumerable: false, configurable: true });
   Object.defineProperty(target, 'stats', LAZY_STATS);
 }

@@ -150,7 +150,12 @@ export function createStdio(options: StdioOptions): Stdio {
     writeAll('stderr', Buffer.from(text, 'utf8'));
   }
 
-  return { out, err, flush };
+  function discardPending(): void {
+    pending = [];
+    pendingBytes = 0;
+  }
+
+  return { out, err, flush, discardPending };
 }
 
 /** The C library's choice for a descriptor (glibc's _IO_file_doallocate). */

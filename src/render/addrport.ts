@@ -7,6 +7,7 @@
 import type { NameResolver } from '../cli/names';
 import { AF_INET6 } from '../ipvs/types';
 import { protocolByValue, type Protocol } from '../ipvs/vocabulary';
+import type { ServiceWithDestinations } from '../netlink/api';
 
 /** ipvsadm builds the text in a 60-byte buffer: at most 59 characters survive. */
 export const ADDRPORT_MAX_LENGTH = 59;
@@ -47,8 +48,16 @@ export class ResolvedNamer implements AddrPortNamer {
 
   constructor(
     private readonly resolver: NameResolver,
-    private readonly hosts: ReadonlyMap<string, string | undefined>,
+    private readonly hosts: Map<string, string | undefined>,
   ) {}
+
+  /** Looks up the endpoints not yet known, in one batch, before their lines are rendered. */
+  async learn(endpoints: Iterable<Endpoint>): Promise<void> {
+    const unknown = (function* (hosts: ReadonlyMap<string, unknown>): Generator<Endpoint> {
+      for (const e of endpoints) if (!hosts.has(hostKey(e[0], e[1]))) yield e;
+    })(this.hosts);
+    for (const [key, name] of await resolveHosts(this.resolver, unknown)) this.hosts.set(key, name);
+  }
 
   host(family: number, address: string): string | undefined {
     return this.hosts.get(hostKey(family, address));
@@ -117,4 +126,15 @@ export async function createNamer(
 ): Promise<AddrPortNamer> {
   if (numeric) return numericNamer;
   return new ResolvedNamer(resolver, await resolveHosts(resolver, endpoints));
+}
+
+/**
+ * Every address a listing may print, for one batch of reverse lookups.
+ * Generated on demand: a numeric listing (-n) never asks.
+ */
+export function* listingEndpoints(table: readonly ServiceWithDestinations[]): Generator<Endpoint> {
+  for (const { service, destinations } of table) {
+    if (service.fwmark === 0) yield [service.family, service.address];
+    for (const d of destinations) yield [d.family, d.address];
+  }
 }

@@ -8,7 +8,8 @@
  */
 import { CONN_UNEXPECTED_INPUT } from './connections';
 import type { OutputSink } from '../commands/context';
-import { collect, type CommandResult, type QueryError } from '../commands/results';
+import type { CommandResult, QueryError } from '../commands/results';
+import { collect } from '../commands/table';
 import { failureText } from '../messages';
 import { EXIT_OK, EXIT_QUERY_FAILED } from '../messages/exit-status';
 import { writeJson, type JsonValue } from '../json/write';

@@ -6,19 +6,18 @@ import { constants as osConstants } from 'os';
 import { helpText, versionText } from '../cli/help';
 import { connectionsFailed } from '../commands/connections';
 import type { OutputSink } from '../commands/context';
-import { QueryError, collect, type CommandResult } from '../commands/results';
+import { QueryError, type CommandResult } from '../commands/results';
 import { failureText } from '../messages';
 import {
   EXIT_APPLY_FAILED, EXIT_DIFF_PENDING, EXIT_DRAIN_TIMEOUT, EXIT_KERNEL_REFUSED, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE, exitStatusForSignal,
 } from '../messages/exit-status';
 import type { ApplyOutcome, RollbackOutcome } from '../commands/apply/execute';
 import { planLine, renderPlan, type PlanColours } from './plan';
-import type { ServiceWithDestinations } from '../netlink/api';
 import { renderConnections } from './connections';
 import { drainNoteLine, drainTarget, drainTimeoutLine } from './drain';
-import { renderBanner, renderListing } from './list';
+import { renderBanner, writeListing } from './list';
 import { renderDaemons, renderTimeouts } from './misc';
-import { renderSave, SaveError } from './save';
+import { SaveError, writeSave } from './save';
 
 function queryFailed(out: OutputSink, error: unknown): number {
   if (!(error instanceof QueryError)) throw error;
@@ -83,28 +82,24 @@ export async function writeClassic(result: CommandResult, out: OutputSink, colou
     case 'listing': {
       // 1.31 prints the banner before it asks for the services.
       if (result.banner) out.out(renderBanner(result.banner));
-      let rows: ServiceWithDestinations[];
       try {
-        rows = await collect(result.table);
+        await writeListing(result.table, result.view, (text) => out.out(text));
       } catch (error) {
         return queryFailed(out, error);
       }
-      out.out(await renderListing(rows, result.view));
       return EXIT_OK;
     }
-    case 'save': {
-      let text: string;
+    case 'save':
       try {
-        text = await renderSave(await collect(result.table), result);
+        await writeSave(result.table, result, (text) => out.out(text));
       } catch (error) {
-        // Nothing on stdout: the whole text is made before any of it is written.
         if (!(error instanceof SaveError)) return queryFailed(out, error);
+        // 1.31 crashes here: what its buffer held is lost, the blocks it had written stay.
+        out.discardPending?.();
         out.err(`ipvsadm: ${error.message}\n`);
         return EXIT_QUERY_FAILED;
       }
-      out.out(text);
       return EXIT_OK;
-    }
     case 'connections': {
       const listing = await renderConnections(result.connections, result);
       out.out(listing.stdout);

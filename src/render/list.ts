@@ -4,11 +4,12 @@
  */
 import type { ListFormat } from '../cli/parse';
 import type { ListView } from '../commands/results';
+import { fixedTable, type Table } from '../commands/table';
 import type { ServiceWithDestinations } from '../netlink/api';
 import type { Destination, Info, Service, Stats } from '../ipvs/types';
 import { AF_INET6 } from '../ipvs/types';
 import { formatIpvsVersion } from '../ipvs/vocabulary';
-import { AddrPortNamer, createNamer, Endpoint } from './addrport';
+import type { AddrPortNamer } from './addrport';
 import {
   forwardName,
   hasSchedFlags,
@@ -21,7 +22,7 @@ import {
   tunnelInfo,
 } from './fields';
 import { formatExactRate, formatLargeNumber } from './numbers';
-import { orderTable } from './sort';
+import { orderedRows } from './ordered-rows';
 
 export type { ListFormat };
 
@@ -182,17 +183,6 @@ function destinationLine(
   return '  -> ' + name + rest;
 }
 
-/**
- * Every address a listing may print, for one batch of reverse lookups.
- * Generated on demand: a numeric listing (-n) never asks.
- */
-export function* listingEndpoints(table: readonly ServiceWithDestinations[]): Generator<Endpoint> {
-  for (const { service, destinations } of table) {
-    if (service.fwmark === 0) yield [service.family, service.address];
-    for (const d of destinations) yield [d.family, d.address];
-  }
-}
-
 /** Service and destination lines only (no banner, no titles), newline-terminated. */
 export function renderRows(
   table: readonly ServiceWithDestinations[],
@@ -208,10 +198,22 @@ export function renderRows(
   return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
 
-/** The whole `-L` text: banner (if given), titles, then the sorted (or kernel-order) table. */
+/**
+ * Writes the `-L` text of a full table: titles once the services are in,
+ * then each chunk of rows as soon as it is read. Throws the table's
+ * QueryError; what was written before it stays written, as in 1.31.
+ */
+export async function writeListing(table: Table, view: ListView, write: (text: string) => void): Promise<void> {
+  const services = await table.services();
+  write(renderTitles(view.format));
+  for await (const { rows, namer } of orderedRows(table, services, view)) write(renderRows(rows, view.format, view.exact, namer));
+}
+
+/** The whole `-L` text of rows already read: banner (if given), titles, then the sorted (or kernel-order) table. */
 export async function renderListing(table: readonly ServiceWithDestinations[], opts: ListOptions): Promise<string> {
-  const ordered = orderTable(table, opts.nosort);
-  const namer = await createNamer(opts.numeric, opts.resolver, listingEndpoints(ordered));
-  const banner = opts.banner ? renderBanner(opts.banner) : '';
-  return banner + renderTitles(opts.format) + renderRows(ordered, opts.format, opts.exact, namer);
+  let text = opts.banner ? renderBanner(opts.banner) : '';
+  await writeListing(fixedTable(table), opts, (t) => {
+    text += t;
+  });
+  return text;
 }

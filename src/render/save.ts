@@ -3,13 +3,15 @@
  * `-L`, names resolved unless numeric.
  *
  * ipvsadm 1.31 dies with SIGSEGV when a destination has a forwarding method it
- * has no switch for (4-7) or a tunnel whose checksum flags are undefined (3),
- * and because stdout is buffered nothing is printed at all. We keep the "no
- * output" part but fail cleanly: renderSave throws a SaveError naming the first
- * such destination (in save order), and the command prints its message as one
- * line on stderr.
+ * has no switch for (4-7) or a tunnel whose checksum flags are undefined (3):
+ * stdout is buffered, so what it prints is the blocks it had filled before
+ * (nothing, for a table of a few kB). We print the same but fail cleanly: the
+ * save throws a SaveError naming the first such destination (in save order),
+ * and the command drops what stdout holds unwritten and prints the message as
+ * one line on stderr.
  */
 import type { NameResolver } from '../cli/names';
+import { fixedTable, type Table } from '../commands/table';
 import type { ServiceWithDestinations } from '../netlink/api';
 import type { Destination, Service } from '../ipvs/types';
 import { AF_INET6 } from '../ipvs/types';
@@ -21,7 +23,7 @@ import {
   tunnelTypeByValue,
   UNKNOWN_PROTOCOL_SAVE_SWITCH,
 } from '../ipvs/vocabulary';
-import { AddrPortNamer, createNamer } from './addrport';
+import type { AddrPortNamer } from './addrport';
 import {
   hasSchedFlags,
   isOnePacket,
@@ -31,8 +33,7 @@ import {
   schedFlagsText,
   signedFwmark,
 } from './fields';
-import { listingEndpoints } from './list';
-import { orderTable } from './sort';
+import { orderedRows } from './ordered-rows';
 
 export interface SaveOptions {
   /** -n */
@@ -111,20 +112,39 @@ function savedTunnelOptions(id: string, name: string, d: Destination): string {
   return options;
 }
 
-/** Save lines for an already ordered table (no sorting, no lookups). */
-export function renderSaveRows(table: readonly ServiceWithDestinations[], namer: AddrPortNamer): string {
+/**
+ * Save lines for rows already ordered (no sorting, no lookups), handed to
+ * `write` as one piece. A destination that cannot be saved throws SaveError
+ * after the lines before it have been handed on, as 1.31 had printed them
+ * into its buffer when it crashed.
+ */
+export function writeSaveRows(rows: readonly ServiceWithDestinations[], namer: AddrPortNamer, write: (text: string) => void): void {
   const lines: string[] = [];
-  for (const { service, destinations } of table) {
-    const id = savedServiceId(service, namer);
-    lines.push(savedServiceLine(service, id));
-    for (const d of destinations) lines.push(savedDestinationLine(service, id, d, namer));
+  try {
+    for (const { service, destinations } of rows) {
+      const id = savedServiceId(service, namer);
+      lines.push(savedServiceLine(service, id));
+      for (const d of destinations) lines.push(savedDestinationLine(service, id, d, namer));
+    }
+  } finally {
+    if (lines.length > 0) write(lines.join('\n') + '\n');
   }
-  return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
 
-/** The whole `-S` text. Throws SaveError (before producing any text) for unsavable state. */
+/**
+ * Writes the `-S` text of a full table, each chunk of rows as soon as it is
+ * read. Throws the table's QueryError, or SaveError for unsavable state.
+ */
+export async function writeSave(table: Table, opts: SaveOptions, write: (text: string) => void): Promise<void> {
+  const services = await table.services();
+  for await (const { rows, namer } of orderedRows(table, services, { ...opts, nosort: false })) writeSaveRows(rows, namer, write);
+}
+
+/** The whole `-S` text of rows already read. Throws SaveError (and gives no text) for unsavable state. */
 export async function renderSave(table: readonly ServiceWithDestinations[], opts: SaveOptions): Promise<string> {
-  const ordered = orderTable(table, false);
-  const namer = await createNamer(opts.numeric, opts.resolver, listingEndpoints(ordered));
-  return renderSaveRows(ordered, namer);
+  let text = '';
+  await writeSave(fixedTable(table), opts, (t) => {
+    text += t;
+  });
+  return text;
 }

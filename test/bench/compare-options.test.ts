@@ -25,15 +25,16 @@ describe('bench output comparison', () => {
 describe('bench options', () => {
   test('defaults', () => {
     expect(parseOptions([])).toEqual({
-      services: 5000, dests: 10, runs: 5, only: [...GROUPS], timeout: 600, warmup: 1, help: false,
+      shapes: [{ services: 16000, dests: 1 }, { services: 1000, dests: 100 }, { services: 5000, dests: 10 }],
+      memoryShape: { services: 16000, dests: 10 }, restoreShape: { services: 10000, dests: 10 }, restoreRuns: 3, runs: 5, only: [...GROUPS], timeout: 600, warmup: 1, help: false,
       applyServices: 10000, applyDests: 3, reloadServices: 2284, reloadDests: 37298, changePercent: 1, seed: 1,
     });
     expect(GROUPS).toEqual(['startup', 'restore', 'listing', 'memory', 'apply', 'reload']);
   });
 
   test('values and --only in the fixed order', () => {
-    const o = parseOptions(['--services', '1000', '--dests=3', '--runs', '2', '--only', 'listing,startup']);
-    expect(o).toMatchObject({ services: 1000, dests: 3, runs: 2, only: ['startup', 'listing'] });
+    const o = parseOptions(['--shapes', '1000x3,20x0', '--restore-shape=50x2', '--runs', '2', '--only', 'listing,startup']);
+    expect(o).toMatchObject({ shapes: [{ services: 1000, dests: 3 }, { services: 20, dests: 0 }], restoreShape: { services: 50, dests: 2 }, runs: 2, only: ['startup', 'listing'] });
     expect(parseGroups('memory')).toEqual(['memory']);
     expect(parseGroups('reload,startup,apply')).toEqual(['startup', 'apply', 'reload']);
     const a = parseOptions(['--apply-services=200', '--apply-dests', '2', '--reload-services', '50', '--reload-dests', '801',
@@ -44,7 +45,8 @@ describe('bench options', () => {
 
   test('bad input is a one-line error', () => {
     expect(() => parseOptions(['--runs', '0'])).toThrow(/--runs must be an integer >= 1/);
-    expect(() => parseOptions(['--services', 'many'])).toThrow(/--services/);
+    expect(() => parseOptions(['--shapes', 'many'])).toThrow(/--shapes: 'many' is not SERVICESxSERVERS/);
+    expect(() => parseOptions(['--memory-shape', '0x5'])).toThrow(/--memory-shape/);
     expect(() => parseOptions(['--only', 'startup,nope'])).toThrow(/unknown benchmark 'nope'/);
     expect(() => parseOptions(['--bogus'])).toThrow(/Unknown argument/);
     expect(() => parseOptions(['--change-percent', '0'])).toThrow(/--change-percent/);

@@ -242,8 +242,10 @@ describe('sequence numbers and deadlines', () => {
     await applyOne(client, { kind: 'add-service', service: svc() });
     kernel.react(4, { silence: true });
     await expect(client.services()).rejects.toBeInstanceOf(TimeoutError);
-    expect(kernel.sockets[0].closed).toBe(true);
+    const silent = kernel.requests.find((r) => r.cmd === 4)!.socket;
+    expect(silent.closed).toBe(true);
     await expect(client.services()).resolves.toHaveLength(1);
+    expect(kernel.requests.filter((r) => r.cmd === 4)[1].socket).not.toBe(silent);
   });
 
   test('a truncated datagram is a DecodeError for its request', async () => {
@@ -385,8 +387,10 @@ describe('dumps under pressure', () => {
     kernel.react(4, { enobufsAfter: 4 });
     const list = await client.services();
     expect(list.map((s) => s.port)).toEqual(Array.from({ length: 10 }, (_, i) => 100 + i));
-    expect(kernel.requests.filter((r) => r.cmd === 4)).toHaveLength(2);
-    expect(kernel.sockets[0].closed).toBe(true);
+    const dumps = kernel.requests.filter((r) => r.cmd === 4);
+    expect(dumps).toHaveLength(2);
+    expect(dumps[0].socket.closed).toBe(true);
+    expect(dumps[1].socket).not.toBe(dumps[0].socket);
   });
 
   test('NLM_F_DUMP_INTR restarts the dump; too many restarts is a TransportError', async () => {
@@ -396,6 +400,35 @@ describe('dumps under pressure', () => {
     await expect(client.services()).resolves.toHaveLength(1);
     kernel.react(4, { dumpIntr: true }, 3);
     await expect(client.services()).rejects.toBeInstanceOf(TransportError);
+  });
+});
+
+describe('how dump sockets read', () => {
+  test('requests on a socket that reads exactly; dumps on others; large dumps move to sockets that read in bulk', async () => {
+    make({ poolSize: 3 });
+    kernel.dumpBatch = 50;
+    await client.info();
+    // Small dumps: one server each.
+    for (let i = 0; i < 4; i++) {
+      await applyOne(client, { kind: 'add-service', service: svc({ port: 100 + i }) });
+      await applyOne(client, { kind: 'add-server', service: { ...key1, port: 100 + i }, destination: dest({ port: 1 }) });
+    }
+    await client.table();
+    const uses = (): string[] => kernel.sockets.filter((s) => !s.closed).map((s) => s.use);
+    expect(kernel.requests.filter((r) => r.cmd === 8).every((r) => r.socket.use === 'dumps')).toBe(true);
+    expect(kernel.requests.filter((r) => r.cmd !== 8 && r.cmd !== 4).every((r) => r.socket.use === 'requests')).toBe(true);
+    expect(uses()).not.toContain('bulk-dumps');
+    // One service with enough servers for a dump of more than BULK_DUMP_BYTES.
+    const big = { ...key1, port: 999 };
+    await applyOne(client, { kind: 'add-service', service: svc({ port: 999 }) });
+    await client.apply(Array.from({ length: 200 }, (_, j) => ({ kind: 'add-server' as const, service: big, destination: dest({ port: 1000 + j }) })));
+    expect(await client.destinations(big)).toHaveLength(200);
+    await client.table();
+    const after = kernel.requests.filter((r) => r.cmd === 8).slice(-5);
+    expect(after.every((r) => r.socket.use === 'bulk-dumps')).toBe(true);
+    // Only the destination dumps were large: the service dump still reads exactly.
+    expect(kernel.requests.filter((r) => r.cmd === 4).pop()!.socket.use).toBe('dumps');
+    expect(kernel.sockets.filter((s) => !s.closed)).toHaveLength(3);
   });
 });
 

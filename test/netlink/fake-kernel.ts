@@ -6,6 +6,7 @@
  * It parses with the naive helpers only, never with src/netlink code.
  */
 import type { PacketSocket } from '../../src/netlink/transport';
+import type { SocketUse } from '../../src/netlink/transport/socket';
 import { attrMap, be16, Bytes, cstr, genlmsg, knest, le16, le32, le64, naiveAttrs, naiveMessages, NaiveMsg, nla, nlmsg } from './naive';
 
 export const E = { EPERM: 1, ENOENT: 2, ESRCH: 3, ENOBUFS: 105, EEXIST: 17, EINVAL: 22, ERANGE: 34, EOPNOTSUPP: 95, EBUSY: 16 };
@@ -67,7 +68,11 @@ export class FakeSocket implements PacketSocket {
   datagramsReceived = 0;
   activeDumps = 0;
 
-  constructor(private readonly kernel: FakeKernel) {}
+  constructor(
+    private readonly kernel: FakeKernel,
+    /** What the transport opened it for. */
+    readonly use: SocketUse = 'requests',
+  ) {}
 
   send(datagram: Buffer, done: (error?: Error & { errno?: number }) => void): void {
     if (this.closed) throw new Error('fake: send on a closed socket');
@@ -172,8 +177,8 @@ export class FakeKernel {
   private reactions: Array<{ match: (r: FakeRequest) => boolean; reaction: Reaction; times: number }> = [];
 
   /** The factory to hand to the transport. */
-  readonly socketFactory = (): PacketSocket => {
-    const s = new FakeSocket(this);
+  readonly socketFactory = (use: SocketUse): PacketSocket => {
+    const s = new FakeSocket(this, use);
     this.sockets.push(s);
     return s;
   };

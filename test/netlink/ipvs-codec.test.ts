@@ -8,16 +8,19 @@ import {
   decodeServiceReply,
   decodeTimeoutsReply,
   requests,
+  serviceKeyBlock,
+  serviceKeyEntries,
 } from '../../src/netlink/ipvs-codec';
 import { decodeDone, decodeError, splitDatagram } from '../../src/netlink/message';
 import { COMMAND_SET } from '../../src/netlink/schema';
 import { decodeSet, encodeAttributes } from '../../src/netlink/set-codec';
-import type { Daemon, Destination, RawAttribute, Service, Stats } from '../../src/ipvs/types';
+import type { Daemon, RawAttribute, Stats } from '../../src/ipvs/types';
+import { serviceKey } from '../../src/ipvs/types';
 import { stats32, stats64 } from './fake-kernel';
 import { attrMap, be16, buf, Bytes, cstr, hex, knest, le16, le32, le64, nla } from './naive';
-import { prng } from './prng';
 import { dest, key1, svc } from '../support/builders';
 import { destinationReplyEntries, serviceReplyEntries } from '../support/ipvs-replies';
+import { randomIpvs } from '../support/random-ipvs';
 
 const top = (name: 'SERVICE' | 'DEST' | 'DAEMON', entries: ReturnType<typeof serviceReplyEntries>): Buffer =>
   encodeAttributes(COMMAND_SET, { entries: [[name, entries]] });
@@ -226,81 +229,7 @@ describe('required attributes on decode', () => {
 
 // ------------------------------------------------------------ properties
 
-const r = prng(0x1905);
-const SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos'];
-
-function randomAddress(family: number): string {
-  return family === 2 ? formatIPv4(r.bytes(4)) : formatIPv6(r.bytes(16));
-}
-function randomStats(width: 32 | 64): Stats {
-  const v = (wide: boolean): bigint => (wide ? BigInt.asUintN(64, BigInt(r.int(2 ** 31)) * BigInt(r.int(2 ** 31)) * 7n) : BigInt(r.int(2 ** 32)));
-  return {
-    conns: v(width === 64),
-    inpkts: v(width === 64),
-    outpkts: v(width === 64),
-    inbytes: v(true),
-    outbytes: v(true),
-    cps: v(width === 64),
-    inpps: v(width === 64),
-    outpps: v(width === 64),
-    inbps: v(width === 64),
-    outbps: v(width === 64),
-  };
-}
-function randomUnknown(firstId: number): RawAttribute[] | undefined {
-  if (r.int(3) !== 0) return undefined;
-  return Array.from({ length: 1 + r.int(2) }, (_, i) => ({ type: firstId + i + r.int(50), flags: r.pick([0, 0x8000]), data: r.bytes(r.int(9)) }));
-}
-function withStats<T extends { stats?: Stats; statsWidth?: 32 | 64 }>(o: T): T {
-  const width = r.pick([undefined, 32, 64] as const);
-  if (width) {
-    o.stats = randomStats(width);
-    o.statsWidth = width;
-  }
-  return o;
-}
-
-function randomService(): Service {
-  const family = r.pick([2, 10]);
-  const fw = r.int(4) === 0;
-  const s: Service = {
-    family,
-    protocol: fw ? 0 : r.pick([6, 17, 132]),
-    address: fw ? '' : randomAddress(family),
-    port: fw ? 0 : r.int(65536),
-    fwmark: fw ? 1 + r.int(2 ** 32 - 1) : 0,
-    scheduler: r.pick(SCHEDULERS),
-    peName: r.pick(['', 'sip']),
-    flags: r.int(0x40),
-    timeout: r.int(2 ** 32),
-    netmask: family === 2 ? r.int(2 ** 32) : 1 + r.int(128),
-  };
-  const unknown = randomUnknown(13);
-  if (unknown) s.unknown = unknown;
-  return withStats(s);
-}
-
-function randomDestination(): Destination {
-  const family = r.pick([2, 10]);
-  const d: Destination = {
-    family,
-    address: randomAddress(family),
-    port: r.int(65536),
-    fwdMethod: r.int(8),
-    weight: r.int(2 ** 32) | 0,
-    upperThreshold: r.int(2 ** 32),
-    lowerThreshold: r.int(2 ** 32),
-    tunnelType: r.int(3),
-    tunnelPort: r.int(65536),
-    tunnelFlags: r.int(4),
-    activeConns: r.int(2 ** 32),
-    inactiveConns: r.int(2 ** 32),
-    persistentConns: r.int(2 ** 32),
-  };
-  const unknown = randomUnknown(16);
-  if (unknown) d.unknown = unknown;
-  return withStats(d);
-}
+const { r, randomStats, randomService, randomDestination } = randomIpvs(0x1905);
 
 describe('round trips (seeded random objects)', () => {
   test('service: reply encoding -> decode is the identity (500 objects)', () => {
@@ -489,5 +418,14 @@ describe('stats are decoded on first read, and read like a plain property', () =
     const svc = decodeServiceReply(serviceReply(...minimalService));
     expect('stats' in svc).toBe(false);
     expect(svc.statsWidth).toBeUndefined();
+  });
+});
+
+describe('serviceKeyBlock', () => {
+  test('the same bytes as the generic encoder makes of the key, for random services (500 keys)', () => {
+    for (let i = 0; i < 500; i++) {
+      const key = serviceKey(randomService());
+      expect(serviceKeyBlock(key)).toEqual(encodeAttributes(COMMAND_SET, { entries: [['SERVICE', serviceKeyEntries(key)]] }));
+    }
   });
 });

@@ -16,7 +16,7 @@ import { serviceKey } from '../../src/ipvs/types';
 const E = constants.errno;
 const SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh']);
 
-function keyText(key: ServiceKey): string {
+export function keyText(key: ServiceKey): string {
   return 'fwmark' in key && !('protocol' in key)
     ? `${key.family}/fwm/${key.fwmark}`
     : `${key.family}/${(key as { protocol: number }).protocol}/${(key as { address: string }).address}/${(key as { port: number }).port}`;

@@ -6,11 +6,20 @@
 import { constants as osConstants } from 'os';
 import { NLM_F_ACK, NLM_F_REQUEST, NLMSG_NOOP } from '../constants';
 import { DecodeError, TimeoutError, TransportError } from '../errors';
-import { encodeGenlMessage, encodeMessage, GenlMessage, NetlinkMessage, splitDatagram } from '../message';
-import { absorb, DumpRestart, Exchange, Kind, newExchange, Request, SequenceNumbers } from './exchange';
-import type { PacketSocket, SocketError } from './socket';
+import { encodeGenlMessage, encodeMessage, walkDatagram } from '../message';
+import { absorbAt, DumpRestart, Exchange, Kind, newExchange, ReplyReader, Request, SequenceNumbers } from './exchange';
+import type { PacketSocket, SocketError, SocketUse } from './socket';
 
 const { ENOBUFS } = osConstants.errno;
+
+/**
+ * Deadlines are kept in ticks of one timer per socket, DEADLINE_TICKS to the
+ * transport's default deadline, rather than a timer per request: arming a
+ * timer reads the clock, a system call in some virtual machines (UML), and a
+ * listing sends a dump per service. A deadline of T ms is therefore noticed
+ * between T and T plus one tick after the request went out, never earlier.
+ */
+const DEADLINE_TICKS = 8;
 
 /** What a channel needs from the transport that owns it. */
 export interface ChannelContext {
@@ -33,9 +42,12 @@ export class Channel {
   closed = false;
   /** The socket keeps the process alive only while something is pending. */
   private referenced = false;
+  /** Counts the deadlines down; runs from the first request, referenced only while something is pending. */
+  private ticker?: NodeJS.Timeout;
 
   constructor(
     readonly socket: PacketSocket,
+    readonly use: SocketUse,
     private readonly context: ChannelContext,
   ) {
     socket.listen(
@@ -45,26 +57,40 @@ export class Channel {
     socket.unref();
   }
 
-  add(x: Exchange): void {
+  /**
+   * Starts waiting for `x`, which expires after `timeoutMs`; without one it
+   * waits until removed (a batch keeps its own deadline).
+   */
+  add(x: Exchange, timeoutMs?: number, expire?: () => void): void {
+    const tickMs = this.context.timeoutMs / DEADLINE_TICKS;
+    x.ticksLeft = timeoutMs === undefined ? Infinity : Math.ceil(timeoutMs / tickMs) + 1;
+    x.expire = expire;
     this.pending.set(x.seq, x);
     if (!this.referenced && !this.closed) {
       this.socket.ref();
+      this.ticker ??= setInterval(() => this.tick(), tickMs);
+      this.ticker.ref();
       this.referenced = true;
     }
   }
 
   remove(x: Exchange): void {
     if (this.pending.get(x.seq) === x) this.pending.delete(x.seq);
-    if (x.timer) clearTimeout(x.timer);
     if (this.pending.size === 0 && this.referenced && !this.closed) {
       this.socket.unref();
+      this.ticker?.unref();
       this.referenced = false;
     }
+  }
+
+  private tick(): void {
+    for (const x of [...this.pending.values()]) if (--x.ticksLeft <= 0) x.expire?.();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.ticker);
     try {
       this.socket.close();
     } catch {
@@ -72,18 +98,20 @@ export class Channel {
     }
   }
 
-  /** Sends one request; resolves with its replies once it is answered in full. */
-  transact(kind: Kind, type: number, flags: number, req: Request): Promise<GenlMessage[]> {
+  /**
+   * Sends one request; resolves with its replies once it is answered in full:
+   * GenlMessages, or what `read` made of each.
+   */
+  transact(kind: Kind, type: number, flags: number, req: Request, read?: ReplyReader<unknown>): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
       const seq = this.context.sequence.next();
       const timeoutMs = req.timeoutMs ?? this.context.timeoutMs;
-      const x = newExchange(seq, kind, req.op, (error, replies) => (error ? reject(error) : resolve(replies)));
-      x.timer = setTimeout(() => {
+      const x = newExchange(seq, kind, req.op, (error, replies) => (error ? reject(error) : resolve(replies)), read);
+      this.add(x, timeoutMs, () => {
         this.remove(x);
         if (kind === 'dump') this.tainted = true;
         x.finish(new TimeoutError(req.op, timeoutMs), []);
-      }, timeoutMs);
-      this.add(x);
+      });
       const datagram = encodeGenlMessage({ type, flags, seq }, req.cmd, this.context.familyVersion, req.attributes);
       this.socket.send(datagram, (err) => {
         if (!err) return;
@@ -109,20 +137,19 @@ export class Channel {
   }
 
   private onDatagram(datagram: Buffer): void {
-    const { messages, error, brokenHeader } = splitDatagram(datagram);
-    for (const m of messages) this.onMessage(m);
-    if (error) {
+    const fault = walkDatagram(datagram, (at, length, type, flags, seq) => this.onMessage(datagram, at, length, type, flags, seq));
+    if (fault) {
       // The damaged message's exchange, if its header was readable, else all of them.
-      const victim = brokenHeader && this.pending.get(brokenHeader.seq);
-      for (const x of victim ? [victim] : [...this.pending.values()]) this.complete(x, error);
+      const victim = fault.brokenHeader && this.pending.get(fault.brokenHeader.seq);
+      for (const x of victim ? [victim] : [...this.pending.values()]) this.complete(x, fault.error);
     }
   }
 
-  private onMessage(m: NetlinkMessage): void {
-    const x = this.pending.get(m.seq);
+  private onMessage(datagram: Buffer, at: number, length: number, type: number, flags: number, seq: number): void {
+    const x = this.pending.get(seq);
     if (!x) return; // stale (timed out) or not ours
     try {
-      const ending = absorb(x, m);
+      const ending = absorbAt(x, datagram, at, length, type, flags, seq);
       if (ending) this.complete(x, ending.error);
     } catch (error) {
       this.complete(x, error instanceof Error ? error : new DecodeError(String(error)));
@@ -161,8 +188,7 @@ export class Channel {
       }
     };
     const barrier = newExchange(seq, 'barrier', 'NLMSG_NOOP', lost);
-    barrier.timer = setTimeout(() => this.complete(barrier), this.context.timeoutMs);
-    this.add(barrier);
+    this.add(barrier, this.context.timeoutMs, () => this.complete(barrier));
     this.socket.send(encodeMessage({ type: NLMSG_NOOP, flags: NLM_F_REQUEST | NLM_F_ACK, seq }, Buffer.alloc(0)), (err) => {
       if (err) this.complete(barrier);
     });

@@ -5,17 +5,24 @@
  */
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../constants';
 import { TransportError } from '../errors';
-import type { GenlMessage } from '../message';
-import { DumpRestart, Request } from './exchange';
+import { DumpRestart, ReplyReader, Request } from './exchange';
 import type { ChannelPool } from './pool';
 
-/** Runs `req` as a dump of family `type`, restarting it at most `retries` times. */
-export async function dumpWithRestarts(pool: ChannelPool, type: number, req: Request, retries: number): Promise<GenlMessage[]> {
+/**
+ * Runs `req` as a dump of family `type`, restarting it at most `retries`
+ * times; each reply is what `read` makes of it (a restart reads afresh).
+ */
+export async function dumpWithRestarts<T>(pool: ChannelPool, type: number, req: Request, retries: number, read: ReplyReader<T>): Promise<T[]> {
   let attempt = 0;
   for (;;) {
-    const channel = await pool.acquireForDump();
+    const channel = await pool.acquireForDump(req.op);
+    let bytes = 0;
+    const counted: ReplyReader<T> = (data, start, end) => {
+      bytes += end - start;
+      return read(data, start, end);
+    };
     try {
-      return await channel.transact('dump', type, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP, req);
+      return (await channel.transact('dump', type, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP, req, counted)) as T[];
     } catch (error) {
       if (!(error instanceof DumpRestart)) throw error;
       if (attempt >= retries) {
@@ -23,7 +30,7 @@ export async function dumpWithRestarts(pool: ChannelPool, type: number, req: Req
       }
       attempt++;
     } finally {
-      pool.releaseFromDump(channel);
+      pool.releaseFromDump(channel, req.op, bytes);
     }
   }
 }

@@ -3,11 +3,18 @@
  * when a reply message finishes it. No sockets here.
  */
 import { NLM_F_DUMP_INTR, NLMSG_DONE, NLMSG_ERROR } from '../constants';
-import { KernelError } from '../errors';
-import { decodeDone, decodeError, decodeGenl, GenlMessage, NetlinkMessage } from '../message';
+import { GENL_HDRLEN, NLMSG_HDRLEN } from '../constants';
+import { DecodeError, KernelError } from '../errors';
+import { decodeDone, decodeError, decodeGenl, messageAt, NetlinkMessage } from '../message';
 
 /** Types below this are netlink control messages (<linux/netlink.h>). */
 const NLMSG_MIN_TYPE = 0x10;
+
+/**
+ * Reads one reply's attribute area, data[start, end), in place, into what the
+ * caller wants; throws DecodeError on a malformed reply.
+ */
+export type ReplyReader<T> = (data: Buffer, start: number, end: number) => T;
 
 export interface Request {
   cmd: number;
@@ -29,15 +36,21 @@ export interface Exchange {
   seq: number;
   kind: Kind;
   op: string;
-  replies: GenlMessage[];
+  /** GenlMessages, or what `read` made of each reply. */
+  replies: unknown[];
+  /** Reads each reply where it lies in the datagram instead of making a GenlMessage of it. */
+  read?: ReplyReader<unknown>;
   /** A reply carried NLM_F_DUMP_INTR: the dump saw the table change. */
   interrupted: boolean;
-  timer?: NodeJS.Timeout;
-  finish(error: Error | undefined, replies: GenlMessage[]): void;
+  /** Deadline ticks of its channel left before `expire` (see Channel). */
+  ticksLeft: number;
+  /** What the deadline does to it. */
+  expire?: () => void;
+  finish(error: Error | undefined, replies: unknown[]): void;
 }
 
-export function newExchange(seq: number, kind: Kind, op: string, finish: Exchange['finish']): Exchange {
-  return { seq, kind, op, replies: [], interrupted: false, finish };
+export function newExchange(seq: number, kind: Kind, op: string, finish: Exchange['finish'], read?: ReplyReader<unknown>): Exchange {
+  return { seq, kind, op, replies: [], read, interrupted: false, ticksLeft: Infinity, finish };
 }
 
 /** Sequence numbers for every socket of one transport: 1, 2, ..., never 0, wrapping at 2^32. */
@@ -66,6 +79,22 @@ export interface Ending {
 }
 
 /**
+ * absorb() for a message still in its datagram: a reply to an exchange with a
+ * reader is read where it lies, with no object made for the message.
+ */
+export function absorbAt(
+  x: Exchange, datagram: Buffer, at: number, length: number, type: number, flags: number, seq: number,
+): Ending | undefined {
+  if (x.read === undefined || type < NLMSG_MIN_TYPE) return absorb(x, messageAt(datagram, at, length, type, flags, seq));
+  if (length < NLMSG_HDRLEN + GENL_HDRLEN) {
+    throw new DecodeError(`generic netlink message of type ${type} has ${length - NLMSG_HDRLEN} payload bytes`);
+  }
+  if (flags & NLM_F_DUMP_INTR) x.interrupted = true;
+  if (x.kind === 'do' || x.kind === 'dump') x.replies.push(x.read(datagram, at + NLMSG_HDRLEN + GENL_HDRLEN, at + length));
+  return undefined;
+}
+
+/**
  * Takes one message addressed to `x` (same sequence number). Returns how `x`
  * ends, or undefined while more is to come. Throws DecodeError on a
  * malformed message, which ends `x` too.
@@ -85,7 +114,10 @@ export function absorb(x: Exchange, m: NetlinkMessage): Ending | undefined {
   }
   if (m.type >= NLMSG_MIN_TYPE) {
     if (m.flags & NLM_F_DUMP_INTR) x.interrupted = true;
-    if (x.kind === 'do' || x.kind === 'dump') x.replies.push(decodeGenl(m));
+    if (x.kind === 'do' || x.kind === 'dump') {
+      const genl = decodeGenl(m);
+      x.replies.push(x.read ? x.read(m.payload, GENL_HDRLEN, m.payload.length) : genl);
+    }
   }
   // NLMSG_NOOP / NLMSG_OVERRUN carry nothing for us.
   return undefined;

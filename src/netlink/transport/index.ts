@@ -20,11 +20,11 @@ import { CTRL_SET } from '../schema';
 import { decodeSet } from '../set-codec';
 import { BatchResults, sendBatch } from './batches';
 import { dumpWithRestarts } from './dumps';
-import { Request, SequenceNumbers } from './exchange';
+import { ReplyReader, Request, SequenceNumbers } from './exchange';
 import { ChannelPool } from './pool';
 import { netlinkSocketFactory, SocketFactory } from './socket';
 
-export type { Request } from './exchange';
+export type { ReplyReader, Request } from './exchange';
 export { netlinkSocketFactory } from './socket';
 export type { PacketSocket, SocketFactory } from './socket';
 
@@ -48,6 +48,11 @@ export interface TransportOptions {
   dumpRetries?: number;
   /** SO_RCVBUF to ask for (the kernel caps it at rmem_max; default 4 MiB). */
   recvBufferSize?: number;
+}
+
+/** A reply's attribute area as a view (the transport reads every datagram into a fresh buffer). */
+function attributeView(data: Buffer, start: number, end: number): Buffer {
+  return data.subarray(start, end);
 }
 
 /**
@@ -98,13 +103,16 @@ export class NetlinkTransport {
   /** A plain request (NLM_F_ACK): the replies that came before the acknowledgement. */
   async request(req: Request): Promise<GenlMessage[]> {
     const type = await this.familyId();
-    return this.pool.main().transact('do', type, NLM_F_REQUEST | NLM_F_ACK, req);
+    return (await this.pool.main().transact('do', type, NLM_F_REQUEST | NLM_F_ACK, req)) as GenlMessage[];
   }
 
-  /** A dump: every NLM_F_MULTI reply up to NLMSG_DONE. Restarted when messages were lost. */
-  async dump(req: Request): Promise<GenlMessage[]> {
+  /**
+   * A dump: every NLM_F_MULTI reply up to NLMSG_DONE, each read in place by
+   * `read` (default: a view of its attribute area). Restarted when messages were lost.
+   */
+  async dump<T = Buffer>(req: Request, read?: ReplyReader<T>): Promise<T[]> {
     const type = await this.familyId();
-    return dumpWithRestarts(this.pool, type, req, this.opts.dumpRetries);
+    return dumpWithRestarts(this.pool, type, req, this.opts.dumpRetries, read ?? (attributeView as ReplyReader<unknown> as ReplyReader<T>));
   }
 
   /**
@@ -134,11 +142,11 @@ export class NetlinkTransport {
     w.string(CTRL_SET.byName.get('FAMILY_NAME')!.id, this.opts.familyName);
     let replies: GenlMessage[];
     try {
-      replies = await this.pool.main().transact('do', GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, {
+      replies = (await this.pool.main().transact('do', GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, {
         cmd: CTRL_CMD_GETFAMILY,
         attributes: w.finish(),
         op: 'CTRL_CMD_GETFAMILY',
-      });
+      })) as GenlMessage[];
     } catch (error) {
       if (error instanceof KernelError && error.errno === ENOENT) throw new FamilyNotFoundError(this.opts.familyName, error.errno);
       throw error;

@@ -21,7 +21,23 @@ export interface PacketSocket {
   recvBufferSize(): number;
 }
 
-export type SocketFactory = () => PacketSocket;
+/**
+ * What a socket is for, which decides how it reads. The package reads each
+ * datagram at its exact size by peeking first (two system calls); or, told
+ * a size, reads into a fresh buffer of that size (one call, the whole buffer
+ * allocated each time). Requests and small dumps read exactly: their
+ * datagrams are small, and a buffer per read would be mostly air (in the lab,
+ * 4,000 one-server dumps read into 32 KiB buffers took twice the time, from
+ * the memory alone). Bulk dumps read 32 KiB at a time: the kernel sizes each
+ * dump datagram by the largest read the socket has made, so they come in
+ * fewer, fuller datagrams, one system call each.
+ */
+export type SocketUse = 'requests' | 'dumps' | 'bulk-dumps';
+
+export type SocketFactory = (use: SocketUse) => PacketSocket;
+
+/** The largest dump datagram the kernel makes (32 KiB less its skb overhead) fits. */
+export const BULK_READ_BYTES = 32768;
 
 /**
  * A real NETLINK_GENERIC socket. The native module loads when the first socket
@@ -29,7 +45,7 @@ export type SocketFactory = () => PacketSocket;
  * kernel never pay for it.
  */
 export function netlinkSocketFactory(options: { recvBufferSize?: number; sendBufferSize?: number } = {}): SocketFactory {
-  return () => {
+  return (use) => {
     let raw: import('netlink/dist/raw').RawNetlinkSocket;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,6 +53,7 @@ export function netlinkSocketFactory(options: { recvBufferSize?: number; sendBuf
       raw = new RawNetlinkSocket(NETLINK_GENERIC, {
         recvBufferSize: options.recvBufferSize ?? 4 << 20,
         sendBufferSize: options.sendBufferSize ?? 1 << 20,
+        ...(use === 'bulk-dumps' ? { messagePeeking: false, msgBufferSize: BULK_READ_BYTES } : {}),
       });
     } catch (error) {
       const e = error as SocketError;
@@ -46,7 +63,7 @@ export function netlinkSocketFactory(options: { recvBufferSize?: number; sendBuf
       send: (datagram, done) => raw.send(datagram, undefined, (err) => done(err)),
       listen: (onDatagram, onError) => {
         raw.on('message', (msg) => onDatagram(msg));
-        // With message peeking this cannot happen; treat it as a lost message.
+        // Peeking, or reading as much as the kernel ever puts in a datagram, this cannot happen; treat it as a lost message.
         raw.on('truncatedMessage', () => onError(Object.assign(new Error('truncated datagram'), { errno: ENOBUFS })));
         raw.on('error', (err) => onError(err));
       },

@@ -1,0 +1,81 @@
+/**
+ * The table as a listing reads it: one dump of the services, then each
+ * service's destinations, read a few dumps ahead of whoever consumes them.
+ * A renderer orders the services, asks for their rows in that order and
+ * prints each as it comes, so a listing holds the services and the rows it
+ * has not printed yet, never the whole table (160,000 servers are 160,000
+ * objects, and every page of memory a process touches costs time too).
+ */
+import type { Destination, Service } from '../ipvs/types';
+import { serviceKey } from '../ipvs/types';
+import type { IpvsApi, ServiceWithDestinations } from '../netlink/api';
+import { QueryError } from './results';
+
+export interface Table {
+  /** Every service, in kernel order. Throws QueryError. */
+  services(): Promise<Service[]>;
+  /**
+   * Each of `services` (in any order, any of them) with its destinations in
+   * kernel order, one row per service, in the order given. Throws QueryError.
+   */
+  rows(services: readonly Service[]): AsyncIterable<ServiceWithDestinations>;
+}
+
+/**
+ * Destination dumps asked for ahead of the row being consumed. The transport
+ * runs as many at once as it has dump sockets; the rest wait their turn with
+ * their request ready, and at most this many rows are held unprinted.
+ */
+export const READ_AHEAD = 16;
+
+/** The live table of `api`. */
+export function liveTable(api: IpvsApi, readAhead = READ_AHEAD): Table {
+  return {
+    services: () =>
+      api.services().catch((error: unknown) => {
+        throw new QueryError('get-services', error);
+      }),
+    rows: (services) => readRows(api, services, readAhead),
+  };
+}
+
+async function* readRows(api: IpvsApi, services: readonly Service[], readAhead: number): AsyncGenerator<ServiceWithDestinations> {
+  const ahead: Promise<Destination[]>[] = [];
+  let asked = 0;
+  const askAhead = (): void => {
+    while (asked < services.length && ahead.length < readAhead) {
+      const dump = api.destinations(serviceKey(services[asked++]));
+      // A consumer that stops early leaves these to finish unobserved.
+      dump.catch(() => undefined);
+      ahead.push(dump);
+    }
+  };
+  for (const service of services) {
+    askAhead();
+    let destinations: Destination[];
+    try {
+      destinations = await ahead.shift()!;
+    } catch (error) {
+      throw new QueryError('get-dests', error);
+    }
+    yield { service, destinations };
+  }
+}
+
+/** A table already read (`-L -t ...`: one service, asked for apart). */
+export function fixedTable(rows: readonly ServiceWithDestinations[]): Table {
+  const destinationsOf = new Map(rows.map((r) => [r.service, r.destinations]));
+  return {
+    services: async () => rows.map((r) => r.service),
+    rows: async function* (services) {
+      for (const service of services) yield { service, destinations: destinationsOf.get(service) ?? [] };
+    },
+  };
+}
+
+/** Every row, services in kernel order; a failed query throws its QueryError. */
+export async function collect(table: Table): Promise<ServiceWithDestinations[]> {
+  const rows: ServiceWithDestinations[] = [];
+  for await (const row of table.rows(await table.services())) rows.push(row);
+  return rows;
+}

@@ -1,0 +1,331 @@
+/**
+ * The replies of a listing, read where they lie in the datagram: a table of
+ * 100,000 servers is 100,000 DEST replies, and the generic decoder
+ * (set-codec.ts) spends more on its bookkeeping objects than on the bytes.
+ *
+ * These readers take the common case only: every attribute known, of the
+ * size the table in schema.ts gives it, every required one present, a host
+ * that stores numbers little-endian. Anything else (an unknown attribute, a
+ * malformed one, a stats block with more than the kernel sends today) goes to
+ * the generic decoder, which keeps unknown attributes and words its errors.
+ * Whenever a reader here returns a value, it is the generic decoder's value
+ * (test/netlink/listing-replies.test.ts holds them to that).
+ */
+import { AF_INET, AF_INET6, type Destination, type Service } from '../ipvs/types';
+import { align4, HOST_LITTLE_ENDIAN } from './attributes';
+import { NLA_HDRLEN, NLA_TYPE_MASK } from './constants';
+import { formatIPv6 } from './inet';
+import { decodeDestinationReply, decodeServiceReply, netmaskFromWire } from './ipvs-codec';
+import { COMMAND_SET, DEST_SET, SERVICE_SET, STATS64_SET, STATS_SET, type AttributeSet } from './schema';
+import { NestedSet } from './set-codec';
+import { attachStatsBlock } from './stats-codec';
+
+const id = (set: AttributeSet, name: string): number => set.byName.get(name)!.id;
+
+const CMD_SERVICE = id(COMMAND_SET, 'SERVICE');
+const CMD_DEST = id(COMMAND_SET, 'DEST');
+
+const SVC = {
+  AF: id(SERVICE_SET, 'AF'),
+  PROTOCOL: id(SERVICE_SET, 'PROTOCOL'),
+  ADDR: id(SERVICE_SET, 'ADDR'),
+  PORT: id(SERVICE_SET, 'PORT'),
+  FWMARK: id(SERVICE_SET, 'FWMARK'),
+  SCHED_NAME: id(SERVICE_SET, 'SCHED_NAME'),
+  FLAGS: id(SERVICE_SET, 'FLAGS'),
+  TIMEOUT: id(SERVICE_SET, 'TIMEOUT'),
+  NETMASK: id(SERVICE_SET, 'NETMASK'),
+  STATS: id(SERVICE_SET, 'STATS'),
+  PE_NAME: id(SERVICE_SET, 'PE_NAME'),
+  STATS64: id(SERVICE_SET, 'STATS64'),
+};
+
+const DEST = {
+  ADDR: id(DEST_SET, 'ADDR'),
+  PORT: id(DEST_SET, 'PORT'),
+  FWD_METHOD: id(DEST_SET, 'FWD_METHOD'),
+  WEIGHT: id(DEST_SET, 'WEIGHT'),
+  U_THRESH: id(DEST_SET, 'U_THRESH'),
+  L_THRESH: id(DEST_SET, 'L_THRESH'),
+  ACTIVE_CONNS: id(DEST_SET, 'ACTIVE_CONNS'),
+  INACT_CONNS: id(DEST_SET, 'INACT_CONNS'),
+  PERSIST_CONNS: id(DEST_SET, 'PERSIST_CONNS'),
+  STATS: id(DEST_SET, 'STATS'),
+  ADDR_FAMILY: id(DEST_SET, 'ADDR_FAMILY'),
+  STATS64: id(DEST_SET, 'STATS64'),
+  TUN_TYPE: id(DEST_SET, 'TUN_TYPE'),
+  TUN_PORT: id(DEST_SET, 'TUN_PORT'),
+  TUN_FLAGS: id(DEST_SET, 'TUN_FLAGS'),
+};
+
+/** Payload sizes of each stats member by id (index), 0 for none; the padding id takes any size. */
+const ANY_SIZE = -1;
+const STATS_SIZES = statsSizes(STATS_SET);
+const STATS64_SIZES = statsSizes(STATS64_SET);
+
+function statsSizes(set: AttributeSet): number[] {
+  const sizes = new Array<number>(set.maxId + 1).fill(0);
+  for (const s of set.specs) sizes[s.id] = s.padding ? ANY_SIZE : s.type === 'u64' ? 8 : 4;
+  return sizes;
+}
+
+/** A stats block the generic decoder would take, with nothing in it it would keep aside. */
+function plainStats(data: Buffer, start: number, end: number, sizes: readonly number[]): boolean {
+  let at = start;
+  while (at < end) {
+    if (end - at < NLA_HDRLEN) return false;
+    const len = data.readUInt16LE(at);
+    const type = data.readUInt16LE(at + 2) & NLA_TYPE_MASK;
+    if (len < NLA_HDRLEN || len > end - at) return false;
+    const size = type < sizes.length ? sizes[type] : 0;
+    if (size === 0 || (size !== ANY_SIZE && len - NLA_HDRLEN !== size)) return false;
+    at += align4(len);
+  }
+  return true;
+}
+
+/** The one nested attribute of type `type` that fills data[start, end), as [payload start, payload end]; undefined otherwise. */
+function soleNest(data: Buffer, start: number, end: number, type: number): number | undefined {
+  if (end - start < NLA_HDRLEN) return undefined;
+  const len = data.readUInt16LE(start);
+  if ((data.readUInt16LE(start + 2) & NLA_TYPE_MASK) !== type || len < NLA_HDRLEN) return undefined;
+  if (start + len !== end && start + align4(len) !== end) return undefined;
+  return start + len;
+}
+
+function address(data: Buffer, at: number, length: number, family: number): string | undefined {
+  if (family === AF_INET && length >= 4) return `${data[at]}.${data[at + 1]}.${data[at + 2]}.${data[at + 3]}`;
+  if (family === AF_INET6 && length >= 16) return formatIPv6(data.subarray(at, at + 16));
+  return undefined;
+}
+
+/** Text up to the first NUL, as the generic decoder reads a string. */
+function text(data: Buffer, start: number, end: number): string {
+  let stop = start;
+  while (stop < end && data[stop] !== 0) stop++;
+  return data.toString('utf8', start, stop);
+}
+
+/** One DEST reply of a GET_DEST dump (its attribute area, data[start, end)). */
+export function readDestinationReply(data: Buffer, start: number, end: number, serviceFamily: number): Destination {
+  return (HOST_LITTLE_ENDIAN && fastDestination(data, start, end, serviceFamily)) || decodeDestinationReply(data.subarray(start, end), serviceFamily);
+}
+
+/** One SERVICE reply of a GET_SERVICE dump. */
+export function readServiceReply(data: Buffer, start: number, end: number): Service {
+  return (HOST_LITTLE_ENDIAN && fastService(data, start, end)) || decodeServiceReply(data.subarray(start, end));
+}
+
+/** The common case of readDestinationReply, read in place; undefined for anything else. */
+export function fastDestination(data: Buffer, start: number, end: number, serviceFamily: number): Destination | undefined {
+  const stop = soleNest(data, start, end, CMD_DEST);
+  if (stop === undefined) return undefined;
+  let addrAt = -1;
+  let addrLength = 0;
+  let family = -1;
+  let port = -1;
+  let fwdMethod = -1;
+  let weight = -1;
+  let upper = -1;
+  let lower = -1;
+  let active = -1;
+  let inactive = -1;
+  let persistent = -1;
+  let tunnelType = 0;
+  let tunnelPort = 0;
+  let tunnelFlags = 0;
+  let stats = -1;
+  let statsEnd = 0;
+  let stats64 = -1;
+  let stats64End = 0;
+  let at = start + NLA_HDRLEN;
+  while (at < stop) {
+    if (stop - at < NLA_HDRLEN) return undefined;
+    const len = data.readUInt16LE(at);
+    const type = data.readUInt16LE(at + 2) & NLA_TYPE_MASK;
+    if (len < NLA_HDRLEN || len > stop - at) return undefined;
+    const v = at + NLA_HDRLEN;
+    const n = len - NLA_HDRLEN;
+    switch (type) {
+      case DEST.ADDR:
+        if (n > 16) return undefined;
+        addrAt = v;
+        addrLength = n;
+        break;
+      case DEST.PORT:
+        if (n !== 2) return undefined;
+        port = data.readUInt16BE(v);
+        break;
+      case DEST.ADDR_FAMILY:
+        if (n !== 2) return undefined;
+        family = data.readUInt16LE(v);
+        break;
+      case DEST.TUN_TYPE:
+        if (n !== 1) return undefined;
+        tunnelType = data[v];
+        break;
+      case DEST.TUN_PORT:
+        if (n !== 2) return undefined;
+        tunnelPort = data.readUInt16BE(v);
+        break;
+      case DEST.TUN_FLAGS:
+        if (n !== 2) return undefined;
+        tunnelFlags = data.readUInt16LE(v);
+        break;
+      case DEST.STATS:
+        if (!plainStats(data, v, v + n, STATS_SIZES)) return undefined;
+        stats = v;
+        statsEnd = v + n;
+        break;
+      case DEST.STATS64:
+        if (!plainStats(data, v, v + n, STATS64_SIZES)) return undefined;
+        stats64 = v;
+        stats64End = v + n;
+        break;
+      default: {
+        if (n !== 4) return undefined;
+        const u32 = data.readUInt32LE(v);
+        if (type === DEST.FWD_METHOD) fwdMethod = u32;
+        else if (type === DEST.WEIGHT) weight = u32;
+        else if (type === DEST.U_THRESH) upper = u32;
+        else if (type === DEST.L_THRESH) lower = u32;
+        else if (type === DEST.ACTIVE_CONNS) active = u32;
+        else if (type === DEST.INACT_CONNS) inactive = u32;
+        else if (type === DEST.PERSIST_CONNS) persistent = u32;
+        else return undefined;
+      }
+    }
+    at += align4(len);
+  }
+  if (family === -1) family = serviceFamily;
+  if (addrAt < 0 || port < 0 || fwdMethod < 0 || weight < 0 || upper < 0 || lower < 0 || active < 0 || inactive < 0 || persistent < 0) {
+    return undefined;
+  }
+  const text = address(data, addrAt, addrLength, family);
+  if (text === undefined) return undefined;
+  const dest: Destination = {
+    family,
+    address: text,
+    port,
+    fwdMethod,
+    weight: weight | 0, // weight-signed
+    upperThreshold: upper,
+    lowerThreshold: lower,
+    tunnelType,
+    tunnelPort,
+    tunnelFlags,
+    activeConns: active,
+    inactiveConns: inactive,
+    persistentConns: persistent,
+  };
+  attachPlainStats(dest, data, stats, statsEnd, stats64, stats64End, 'IPVS_CMD/DEST');
+  return dest;
+}
+
+/** The common case of readServiceReply; undefined for anything else. */
+export function fastService(data: Buffer, start: number, end: number): Service | undefined {
+  const stop = soleNest(data, start, end, CMD_SERVICE);
+  if (stop === undefined) return undefined;
+  let family = -1;
+  let protocol = -1;
+  let addrAt = -1;
+  let addrLength = 0;
+  let port = -1;
+  let fwmark = -1;
+  let scheduler: string | undefined;
+  let peName = '';
+  let flags = -1;
+  let timeout = -1;
+  let netmask = -1;
+  let stats = -1;
+  let statsEnd = 0;
+  let stats64 = -1;
+  let stats64End = 0;
+  let at = start + NLA_HDRLEN;
+  while (at < stop) {
+    if (stop - at < NLA_HDRLEN) return undefined;
+    const len = data.readUInt16LE(at);
+    const type = data.readUInt16LE(at + 2) & NLA_TYPE_MASK;
+    if (len < NLA_HDRLEN || len > stop - at) return undefined;
+    const v = at + NLA_HDRLEN;
+    const n = len - NLA_HDRLEN;
+    switch (type) {
+      case SVC.AF:
+        if (n !== 2) return undefined;
+        family = data.readUInt16LE(v);
+        break;
+      case SVC.PROTOCOL:
+        if (n !== 2) return undefined;
+        protocol = data.readUInt16LE(v);
+        break;
+      case SVC.ADDR:
+        if (n > 16) return undefined;
+        addrAt = v;
+        addrLength = n;
+        break;
+      case SVC.PORT:
+        if (n !== 2) return undefined;
+        port = data.readUInt16BE(v);
+        break;
+      case SVC.SCHED_NAME:
+        scheduler = text(data, v, v + n);
+        break;
+      case SVC.PE_NAME:
+        peName = text(data, v, v + n);
+        break;
+      case SVC.FLAGS:
+        if (n !== 8) return undefined;
+        flags = data.readUInt32LE(v);
+        break;
+      case SVC.STATS:
+        if (!plainStats(data, v, v + n, STATS_SIZES)) return undefined;
+        stats = v;
+        statsEnd = v + n;
+        break;
+      case SVC.STATS64:
+        if (!plainStats(data, v, v + n, STATS64_SIZES)) return undefined;
+        stats64 = v;
+        stats64End = v + n;
+        break;
+      default: {
+        if (n !== 4) return undefined;
+        const u32 = data.readUInt32LE(v);
+        if (type === SVC.FWMARK) fwmark = u32;
+        else if (type === SVC.TIMEOUT) timeout = u32;
+        else if (type === SVC.NETMASK) netmask = u32;
+        else return undefined;
+      }
+    }
+    at += align4(len);
+  }
+  if (family < 0 || scheduler === undefined || flags < 0 || timeout < 0 || netmask < 0) return undefined;
+  let addressText = '';
+  if (fwmark < 0) {
+    if (protocol < 0 || port < 0 || addrAt < 0) return undefined;
+    const t = address(data, addrAt, addrLength, family);
+    if (t === undefined) return undefined;
+    addressText = t;
+  }
+  const svc: Service = {
+    family,
+    protocol: fwmark < 0 ? protocol : 0,
+    address: addressText,
+    port: fwmark < 0 ? port : 0,
+    fwmark: fwmark < 0 ? 0 : fwmark,
+    scheduler,
+    peName,
+    flags,
+    timeout,
+    netmask: netmaskFromWire(family, netmask),
+  };
+  attachPlainStats(svc, data, stats, statsEnd, stats64, stats64End, 'IPVS_CMD/SERVICE');
+  return svc;
+}
+
+/** stats-widths: STATS64 when present, else STATS, as attachStats does for the generic decoder. */
+function attachPlainStats(
+  target: Service | Destination, data: Buffer, stats: number, statsEnd: number, stats64: number, stats64End: number, context: string,
+): void {
+  if (stats64 >= 0) attachStatsBlock(target, new NestedSet(STATS64_SET, data, stats64, stats64End, `${context}/STATS64`), 64);
+  else if (stats >= 0) attachStatsBlock(target, new NestedSet(STATS_SET, data, stats, statsEnd, `${context}/STATS`), 32);
+}
