@@ -28,7 +28,7 @@ const cacheProblem = missing.length === 0 ? undefined
     'that package-lock.json pins for users (run npm ci on the host)';
 
 const SHIPPED = [
-  'README.md', 'bin/ipvsadm', 'bin/ipvsadm-restore', 'bin/ipvsadm-save', 'bin/start.js', 'dist/ipvsadm.js',
+  'README.md', 'bin/ipvsadm', 'bin/ipvsadm-restore', 'bin/ipvsadm-save', 'bin/start.js', 'dist/ipvsadm.cache', 'dist/ipvsadm.js',
   'man/ipvsadm-apply.8', 'man/ipvsadm-drain.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-save.8', 'man/ipvsadm-top.8', 'man/ipvsadm.8',
   'package.json',
   'systemd/ipvsadm.service',
