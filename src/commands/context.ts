@@ -21,6 +21,8 @@ export interface CommandContext extends OutputSink, ParseContext {
   info: Info;
   /** Contents of /proc/net/ip_vs_conn; rejects when it cannot be read. */
   readConnections(): Promise<string>;
+  /** Contents of /proc/net/ip_vs (commands/servers-file.ts); rejects when it cannot be read. */
+  readServersFile(): Promise<string>;
   /** Standard input as it arrives (for --restore). */
   stdin(): AsyncIterable<string | Buffer>;
 }

@@ -6,7 +6,7 @@ import { serviceKey } from '../ipvs/types';
 import { listConnections } from './connections';
 import type { CommandContext } from './context';
 import { QueryError, type CommandResult, type ListView } from './results';
-import { fixedTable, liveTable } from './table';
+import { fixedTable, liveTable, serversFileTable } from './table';
 
 export async function runList(inv: Invocation, ctx: CommandContext): Promise<CommandResult> {
   if (inv.present.has('connection')) return listConnections(inv, ctx);
@@ -42,5 +42,7 @@ export async function runList(inv: Invocation, ctx: CommandContext): Promise<Com
     }
     return { kind: 'listing', table: fixedTable([{ service, destinations }]), view };
   }
-  return { kind: 'listing', banner: ctx.info, table: liveTable(ctx.api), view };
+  // The plain layout prints no more of a server than /proc/net/ip_vs says; JSON and the other layouts need the dumps.
+  const table = inv.listFormat === 'plain' && !inv.json ? serversFileTable(ctx.api, () => ctx.readServersFile(), () => false) : liveTable(ctx.api);
+  return { kind: 'listing', banner: ctx.info, table, view };
 }

@@ -10,6 +10,7 @@ import type { Destination, Service } from '../ipvs/types';
 import { serviceKey } from '../ipvs/types';
 import type { IpvsApi, ServiceWithDestinations } from '../netlink/api';
 import { QueryError } from './results';
+import { parseServersFile, serversFileKey, type ServersByService } from './servers-file';
 
 export interface Table {
   /** Every service, in kernel order. Throws QueryError. */
@@ -31,12 +32,80 @@ export const READ_AHEAD = 16;
 /** The live table of `api`. */
 export function liveTable(api: IpvsApi, readAhead = READ_AHEAD): Table {
   return {
-    services: () =>
-      api.services().catch((error: unknown) => {
-        throw new QueryError('get-services', error);
-      }),
+    services: () => readServices(api),
     rows: (services) => readRows(api, services, readAhead),
   };
+}
+
+function readServices(api: IpvsApi): Promise<Service[]> {
+  return api.services().catch((error: unknown) => {
+    throw new QueryError('get-services', error);
+  });
+}
+
+/** Times the services are dumped and the servers file read before the table is dumped service by service instead. */
+export const SERVERS_FILE_ATTEMPTS = 2;
+
+/**
+ * The live table with every server read from /proc/net/ip_vs
+ * (servers-file.ts) in one go, for the listings whose server lines need no
+ * more than it says: plain `-L` and `-S`. The file is taken only when it
+ * names exactly the services of the dump, each once (so no service was
+ * added, removed or skipped between the two reads, and no two fwmark
+ * services share a mark, which the file cannot tell apart); after
+ * SERVERS_FILE_ATTEMPTS tries, or when the file cannot be read, the servers
+ * are dumped service by service as liveTable does. A server for which
+ * `needsDump` says the file is not enough (a tunnel, for -S) has its
+ * service's servers dumped.
+ */
+export function serversFileTable(
+  api: IpvsApi,
+  readServersFile: () => Promise<string>,
+  needsDump: (d: Destination) => boolean,
+  readAhead = READ_AHEAD,
+): Table {
+  let servers: ServersByService | undefined;
+  return {
+    services: async () => {
+      let services: Service[] = [];
+      for (let attempt = 0; attempt < SERVERS_FILE_ATTEMPTS; attempt++) {
+        services = await readServices(api);
+        servers = await readServersFile().then(parseServersFile, () => undefined);
+        if (servers === undefined) return services;
+        if (sameServices(services, servers)) return services;
+      }
+      servers = undefined;
+      return services;
+    },
+    rows: (services) => (servers ? rowsFromFile(api, services, servers, needsDump) : readRows(api, services, readAhead)),
+  };
+}
+
+function sameServices(services: readonly Service[], servers: ServersByService): boolean {
+  if (services.length !== servers.size) return false;
+  const seen = new Set<string>();
+  for (const s of services) {
+    const key = serversFileKey(s);
+    if (seen.has(key) || !servers.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
+}
+
+async function* rowsFromFile(
+  api: IpvsApi, services: readonly Service[], servers: ServersByService, needsDump: (d: Destination) => boolean,
+): AsyncGenerator<ServiceWithDestinations> {
+  for (const service of services) {
+    let destinations = servers.get(serversFileKey(service)) ?? [];
+    if (destinations.some(needsDump)) {
+      try {
+        destinations = await api.destinations(serviceKey(service));
+      } catch (error) {
+        throw new QueryError('get-dests', error);
+      }
+    }
+    yield { service, destinations };
+  }
 }
 
 async function* readRows(api: IpvsApi, services: readonly Service[], readAhead: number): AsyncGenerator<ServiceWithDestinations> {

@@ -19,6 +19,7 @@ import type { TerminalIo } from './top';
 import { takeApplyLock } from './lock';
 
 const CONNECTIONS_FILE = '/proc/net/ip_vs_conn';
+const SERVERS_FILE = '/proc/net/ip_vs';
 
 /**
  * The program name as the user typed it, which 1.31 quotes in its `Try ...`
@@ -129,6 +130,8 @@ export function cli(program: Program = 'ipvsadm'): void {
     resolver: systemResolver,
     posixlyCorrect: process.env.POSIXLY_CORRECT !== undefined || process.env.POSIX_ME_HARDER !== undefined,
     readConnections: () => fs.readFile(CONNECTIONS_FILE, 'latin1'),
+    // Read on this thread: a few hundred small reads, each a kernel call either way.
+    readServersFile: async () => fsSync.readFileSync(SERVERS_FILE, 'latin1'),
     stdin: () => process.stdin,
     readTextFile: (file) => fs.readFile(file, 'utf8'),
     applyLock: takeApplyLock,

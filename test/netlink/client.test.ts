@@ -456,3 +456,4 @@ describe('socket life cycle', () => {
     await expect(p).rejects.toBeInstanceOf(TransportError);
   });
 });
+

@@ -110,8 +110,9 @@ export class FakeSocket implements PacketSocket {
   deliver(d: Buffer, flowControlled = false): void {
     if (this.closed) return;
     if (!flowControlled && this.queuedBytes + d.length > this.kernel.rcvCapacity) {
-      this.overrun = true;
+      // As netlink_overrun does: the error wakes the reader even if nothing else comes.
       this.kernel.dropped.push(...naiveMessages(d).map((m) => m.seq));
+      this.raiseOverrun();
       return;
     }
     this.queued.push(d);

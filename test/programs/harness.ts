@@ -16,6 +16,8 @@ export interface HarnessOptions {
   stdin?: string;
   modprobeSucceeds?: boolean;
   isPrivileged?: boolean;
+  /** /proc/net/ip_vs: the fake kernel's (by default), this text, or none (it cannot be read). */
+  serversFile?: string | 'none';
   /** /proc/net/ip_vs_conn's text, or a function giving it each time it is read. */
   connections?: string | (() => string);
   /** Files apply and diff may read, by path. */
@@ -54,6 +56,11 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
     readConnections: async () => {
       if (options.connections === undefined) throw new Error('ENOENT');
       return typeof options.connections === 'function' ? options.connections() : options.connections;
+    },
+    readServersFile: async () => {
+      if (typeof options.serversFile === 'string' && options.serversFile !== 'none') return options.serversFile;
+      if (options.serversFile === 'none' || !(options.kernel instanceof FakeIpvs)) throw new Error('ENOENT');
+      return options.kernel.serversFile();
     },
     stdin: async function* () {
       if (options.stdin !== undefined) yield options.stdin;

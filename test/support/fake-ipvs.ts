@@ -11,7 +11,8 @@ import type { IpvsApi, ServiceWithDestinations } from '../../src/netlink/api';
 import { encodeChange } from '../../src/netlink/changes';
 import { KernelError } from '../../src/netlink/errors';
 import type { Daemon, Destination, Info, Service, ServiceKey, Timeouts } from '../../src/ipvs/types';
-import { serviceKey } from '../../src/ipvs/types';
+import { AF_INET6, serviceKey } from '../../src/ipvs/types';
+import { ipv4ToNumber, parseIPv6 } from '../../src/netlink/inet';
 
 const E = constants.errno;
 const SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh']);
@@ -55,6 +56,36 @@ export class FakeIpvs implements IpvsApi {
   }
   async table(): Promise<ServiceWithDestinations[]> {
     return [...this.entries.values()];
+  }
+
+  /** /proc/net/ip_vs of this table, as Linux 6.1 prints it (ip_vs_info_seq_show). */
+  serversFile(): string {
+    const hex = (n: number, width: number): string => (n >>> 0).toString(16).toUpperCase().padStart(width, '0');
+    const host = (family: number, address: string): string =>
+      family === AF_INET6
+        ? `[${Array.from({ length: 8 }, (_, i) => {
+            const b = parseIPv6(address)!;
+            return ((b[2 * i] << 8) | b[2 * i + 1]).toString(16).padStart(4, '0');
+          }).join(':')}]`
+        : hex(ipv4ToNumber(address), 8);
+    const methods = ['Masq', 'Local', 'Tunnel', 'Route'];
+    const protocols: Record<number, string> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
+    let text = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n'
+      + '  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n';
+    for (const { service: s, destinations } of this.entries.values()) {
+      const ops = s.flags & 0x0004 ? 'ops ' : '';
+      if (s.fwmark !== 0) text += `FWM  ${hex(s.fwmark, 8)} ${s.scheduler} ${ops}`;
+      else if (s.family === AF_INET6) text += `${protocols[s.protocol] ?? 'IP'}  ${host(s.family, s.address)}:${hex(s.port, 4)} ${s.scheduler} `;
+      else text += `${protocols[s.protocol] ?? 'IP'}  ${host(s.family, s.address)}:${hex(s.port, 4)} ${s.scheduler} ${ops} `;
+      text += s.flags & 0x0001 ? `persistent ${s.timeout} ${hex(s.family === AF_INET6 ? 0 : s.netmask, 8)}\n` : '\n';
+      for (const d of destinations) {
+        const where = `${host(d.family, d.address)}:${hex(d.port, 4)}`;
+        const method = d.fwdMethod & 7;
+        text += `  -> ${where}      ${(methods[method] ?? 'Masq').padEnd(7)} ${String(d.weight | 0).padEnd(6)} `
+          + `${String((d.activeConns ?? 0) | 0).padEnd(10)} ${String((d.inactiveConns ?? 0) | 0).padEnd(10)}\n`;
+      }
+    }
+    return text;
   }
   async timeouts(): Promise<Required<Timeouts>> {
     return { ...this.timeoutValues };

@@ -166,10 +166,13 @@ export class Channel {
     // still be dumping, so it retires once idle); for acknowledgements, a
     // barrier tells which ones will never come.
     this.tainted = true;
+    // An earlier barrier's own acknowledgement may be among the lost: the new
+    // one, sent after it, answers for everything still waiting.
     const waiting: Exchange[] = [];
     for (const x of [...this.pending.values()]) {
       if (x.kind === 'dump') this.complete(x, new DumpRestart('ENOBUFS', ENOBUFS));
-      else if (x.kind !== 'barrier') waiting.push(x);
+      else if (x.kind === 'barrier') this.remove(x);
+      else waiting.push(x);
     }
     if (waiting.length) this.sendBarrier(waiting);
   }

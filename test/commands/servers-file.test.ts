@@ -1,0 +1,138 @@
+// /proc/net/ip_vs as the plain listings read it (commands/servers-file.ts)
+// and the table that takes it only when it agrees with the dump of services.
+import { parseServersFile, serversFileKey } from '../../src/commands/servers-file';
+import { collect, serversFileTable, SERVERS_FILE_ATTEMPTS } from '../../src/commands/table';
+import type { Destination, ServiceKey } from '../../src/ipvs/types';
+import { serviceKey } from '../../src/ipvs/types';
+import { listedDest, listedSvc, persistent, row } from '../support/builders';
+import { FakeIpvs, keyText } from '../support/fake-ipvs';
+import { run } from '../programs/harness';
+
+/** A FakeIpvs that counts destination dumps. */
+class CountingIpvs extends FakeIpvs {
+  dumps: ServiceKey[] = [];
+  override async destinations(key: ServiceKey): Promise<Destination[]> {
+    this.dumps.push(key);
+    return super.destinations(key);
+  }
+}
+
+function varied(): CountingIpvs {
+  const ipvs = new CountingIpvs();
+  const add = (r: ReturnType<typeof row>): void => void ipvs.entries.set(keyText(serviceKey(r.service)), r);
+  add(row(listedSvc('tcp 10.1.0.1:80'), listedDest('10.64.0.2:8080'), listedDest('10.64.0.1:8080', 'route', { weight: 0, activeConns: 7, inactiveConns: 2 ** 31 + 5 })));
+  add(row(listedSvc('udp [2001:db8::1]:53', { flags: 0x2 | 0x4 }), listedDest('[2001:db8::2]:53', 'local', { weight: -3 })));
+  add(row(listedSvc('sctp 10.1.0.2:5000', persistent(300, 0xffffff00)), listedDest('10.64.0.9:5000', 'tunnel')));
+  add(row(listedSvc('fwm 7'), listedDest('10.64.0.3:0'), listedDest('[fd00::1]:0', 'tunnel')));
+  add(row(listedSvc('tcp 10.1.0.3:443')));
+  return ipvs;
+}
+
+/** What the file can say of a server: the rest zero, no counters. */
+function asInFile(d: Destination): Destination {
+  return {
+    family: d.family, address: d.address, port: d.port, fwdMethod: (d.fwdMethod & 7) > 3 ? 0 : d.fwdMethod, weight: d.weight,
+    upperThreshold: 0, lowerThreshold: 0, tunnelType: 0, tunnelPort: 0, tunnelFlags: 0,
+    activeConns: d.activeConns, inactiveConns: d.inactiveConns, persistentConns: 0,
+  };
+}
+
+describe('parseServersFile', () => {
+  test('every service once, with its servers in kernel order: IPv4, IPv6, fwmark, persistence, ops', async () => {
+    const ipvs = varied();
+    const parsed = parseServersFile(ipvs.serversFile())!;
+    expect(parsed).toBeDefined();
+    const table = await ipvs.table();
+    expect([...parsed.keys()]).toEqual(table.map((r) => serversFileKey(r.service)));
+    for (const r of table) expect(parsed.get(serversFileKey(r.service))).toEqual(r.destinations.map(asInFile));
+  });
+
+  test('an empty table', () => {
+    expect(parseServersFile(new FakeIpvs().serversFile())).toEqual(new Map());
+  });
+
+  test('anything unexpected: no table at all', () => {
+    const good = varied().serversFile();
+    const lines = good.split('\n');
+    expect(parseServersFile('')).toBeUndefined();
+    expect(parseServersFile(lines.slice(1).join('\n'))).toBeUndefined();
+    // A service twice (a read() that resumed after the table changed).
+    expect(parseServersFile([...lines.slice(0, 6), ...lines.slice(3, 6)].join('\n'))).toBeUndefined();
+    // A server before any service, an unknown protocol, an unknown method, a cut line.
+    expect(parseServersFile([...lines.slice(0, 3), lines[4], ...lines.slice(3)].join('\n'))).toBeUndefined();
+    expect(parseServersFile(good.replace('TCP  ', 'ICMP  '))).toBeUndefined();
+    expect(parseServersFile(good.replace('Route  ', 'Bypass '))).toBeUndefined();
+    expect(parseServersFile(good.slice(0, good.indexOf('Route') + 3))).toBeUndefined();
+  });
+});
+
+describe('serversFileTable', () => {
+  const never = (): boolean => false;
+
+  test('a file that agrees with the dump: no destination dump at all', async () => {
+    const ipvs = varied();
+    let reads = 0;
+    const table = serversFileTable(ipvs, async () => (reads++, ipvs.serversFile()), never);
+    const rows = await collect(table);
+    expect(ipvs.dumps).toEqual([]);
+    expect(reads).toBe(1);
+    expect(rows).toEqual((await ipvs.table()).map((r) => ({ service: r.service, destinations: r.destinations.map(asInFile) })));
+  });
+
+  test('servers the file cannot tell enough of have their service dumped', async () => {
+    const ipvs = varied();
+    const tunnel = (d: Destination): boolean => d.fwdMethod === 2;
+    const rows = await collect(serversFileTable(ipvs, async () => ipvs.serversFile(), tunnel));
+    expect(ipvs.dumps.map((k) => serversFileKey({ protocol: 0, address: '', port: 0, fwmark: 0, ...k }))).toEqual(['2 132 10.1.0.2 5000', 'fwm 7']);
+    expect(rows.find((r) => r.service.protocol === 132)!.destinations).toEqual(ipvs.entries.get(keyText(serviceKey(rows[2].service)))!.destinations);
+  });
+
+  test('a file that does not agree is read again, then the table is dumped service by service', async () => {
+    const ipvs = varied();
+    const other = varied();
+    other.entries.delete([...other.entries.keys()][1]);
+    let reads = 0;
+    const rows = await collect(serversFileTable(ipvs, async () => (reads++, other.serversFile()), never));
+    expect(reads).toBe(SERVERS_FILE_ATTEMPTS);
+    expect(ipvs.dumps).toHaveLength(ipvs.entries.size);
+    expect(rows).toEqual(await ipvs.table());
+  });
+
+  test('the table changed between the reads: the second try agrees and is taken', async () => {
+    const ipvs = varied();
+    const before = varied();
+    before.entries.delete([...before.entries.keys()][0]);
+    const files = [before.serversFile(), ipvs.serversFile()];
+    const rows = await collect(serversFileTable(ipvs, async () => files.shift()!, never));
+    expect(ipvs.dumps).toEqual([]);
+    expect(rows).toHaveLength(ipvs.entries.size);
+  });
+
+  test('fwmark services of both families with one mark: the file cannot tell them apart, so the table is dumped', async () => {
+    const ipvs = varied();
+    const v6 = row(listedSvc('fwm6 7'), listedDest('[fd00::2]:0'));
+    ipvs.entries.set(keyText(serviceKey(v6.service)), v6);
+    await collect(serversFileTable(ipvs, async () => ipvs.serversFile(), never));
+    expect(ipvs.dumps).toHaveLength(ipvs.entries.size);
+  });
+
+  test('no file: dumps', async () => {
+    const ipvs = varied();
+    const rows = await collect(serversFileTable(ipvs, async () => Promise.reject(new Error('ENOENT')), never));
+    expect(rows).toEqual(await ipvs.table());
+    expect(ipvs.dumps).toHaveLength(ipvs.entries.size);
+  });
+});
+
+describe('the listings that read the file print what the dumps print', () => {
+  test.each([[['-L', '-n']], [['-L']], [['-l', '-n', '--nosort']], [['-S', '-n']], [['-S']], [['-L', '-n', '--tun-info']], [['-L', '-n', '--json']], [['-S', '--json']]])(
+    'ipvsadm %j',
+    async (argv) => {
+      const fromFile = await run(argv, { kernel: varied() });
+      const fromDumps = await run(argv, { kernel: varied(), serversFile: 'none' });
+      expect(fromFile).toEqual(fromDumps);
+      expect(fromFile.status).toBe(0);
+      expect(fromFile.stdout.length).toBeGreaterThan(150);
+    },
+  );
+});
