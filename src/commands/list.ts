@@ -43,6 +43,6 @@ export async function runList(inv: Invocation, ctx: CommandContext): Promise<Com
     return { kind: 'listing', table: fixedTable([{ service, destinations }]), view };
   }
   // The plain layout prints no more of a server than /proc/net/ip_vs says; JSON and the other layouts need the dumps.
-  const table = inv.listFormat === 'plain' && !inv.json ? serversFileTable(ctx.api, () => ctx.readServersFile(), () => false) : liveTable(ctx.api);
+  const table = inv.listFormat === 'plain' && !inv.json ? serversFileTable(ctx.api, () => ctx.readServersFile()) : liveTable(ctx.api);
   return { kind: 'listing', banner: ctx.info, table, view };
 }

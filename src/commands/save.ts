@@ -2,12 +2,13 @@
 import type { Invocation } from '../cli/parse';
 import type { CommandContext } from './context';
 import type { CommandResult } from './results';
-import { IP_VS_CONN_F_FWD_MASK, IP_VS_CONN_F_TUNNEL } from '../ipvs/kernel-values';
-import { liveTable, serversFileTable } from './table';
+import { liveTable } from './table';
 
+/**
+ * The servers are dumped, never read from /proc/net/ip_vs (table.ts): a
+ * save needs each tunnel's settings, and must refuse forwarding methods 4-7,
+ * which that file names Masq.
+ */
 export function runSave(inv: Invocation, ctx: CommandContext): CommandResult {
-  // A saved tunnel needs its type, port and checksum, which /proc/net/ip_vs does not give.
-  const tunnel = (d: { fwdMethod: number }): boolean => (d.fwdMethod & IP_VS_CONN_F_FWD_MASK) === IP_VS_CONN_F_TUNNEL;
-  const table = inv.json ? liveTable(ctx.api) : serversFileTable(ctx.api, () => ctx.readServersFile(), tunnel);
-  return { kind: 'save', table, numeric: inv.numeric, resolver: ctx.resolver };
+  return { kind: 'save', table: liveTable(ctx.api), numeric: inv.numeric, resolver: ctx.resolver };
 }

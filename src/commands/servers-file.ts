@@ -1,10 +1,11 @@
 /**
  * /proc/net/ip_vs: every service with every real server, in one read, where
  * netlink takes a dump per service (issue 10). It carries what a plain `-L`
- * and `-S` print of a server (address, port, forwarding method, weight,
- * active and inactive connections) and nothing else: no thresholds, no
- * persistent connections, no tunnel settings, no counters; and it names
- * forwarding methods 4-7 (which neither ipvsadm nor keepalived can set) Masq.
+ * prints of a server (address, port, forwarding method, weight, active and
+ * inactive connections) and nothing else: no thresholds, no persistent
+ * connections, no tunnel settings, no counters; and it names forwarding
+ * methods 4-7 (which neither ipvsadm nor keepalived can set) Masq, where
+ * ipvsadm 1.31 prints (null) (ipvsadm.8, DIFFERENCES).
  *
  * The kernel writes it service by service, each service and its servers in
  * one go under RCU, so each service's servers are a consistent picture; but

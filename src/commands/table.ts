@@ -48,22 +48,15 @@ export const SERVERS_FILE_ATTEMPTS = 2;
 
 /**
  * The live table with every server read from /proc/net/ip_vs
- * (servers-file.ts) in one go, for the listings whose server lines need no
- * more than it says: plain `-L` and `-S`. The file is taken only when it
- * names exactly the services of the dump, each once (so no service was
- * added, removed or skipped between the two reads, and no two fwmark
- * services share a mark, which the file cannot tell apart); after
+ * (servers-file.ts) in one go, for the listing whose server lines need no
+ * more than it says: the plain `-L`. The file is taken only when it names
+ * exactly the services of the dump, each once (so no service was added,
+ * removed or skipped between the two reads, and no two fwmark services
+ * share a mark, which the file cannot tell apart); after
  * SERVERS_FILE_ATTEMPTS tries, or when the file cannot be read, the servers
- * are dumped service by service as liveTable does. A server for which
- * `needsDump` says the file is not enough (a tunnel, for -S) has its
- * service's servers dumped.
+ * are dumped service by service as liveTable does.
  */
-export function serversFileTable(
-  api: IpvsApi,
-  readServersFile: () => Promise<string>,
-  needsDump: (d: Destination) => boolean,
-  readAhead = READ_AHEAD,
-): Table {
+export function serversFileTable(api: IpvsApi, readServersFile: () => Promise<string>, readAhead = READ_AHEAD): Table {
   let servers: ServersByService | undefined;
   return {
     services: async () => {
@@ -77,7 +70,7 @@ export function serversFileTable(
       servers = undefined;
       return services;
     },
-    rows: (services) => (servers ? rowsFromFile(api, services, servers, needsDump) : readRows(api, services, readAhead)),
+    rows: (services) => (servers ? rowsFromFile(services, servers) : readRows(api, services, readAhead)),
   };
 }
 
@@ -92,20 +85,8 @@ function sameServices(services: readonly Service[], servers: ServersByService): 
   return true;
 }
 
-async function* rowsFromFile(
-  api: IpvsApi, services: readonly Service[], servers: ServersByService, needsDump: (d: Destination) => boolean,
-): AsyncGenerator<ServiceWithDestinations> {
-  for (const service of services) {
-    let destinations = servers.get(serversFileKey(service)) ?? [];
-    if (destinations.some(needsDump)) {
-      try {
-        destinations = await api.destinations(serviceKey(service));
-      } catch (error) {
-        throw new QueryError('get-dests', error);
-      }
-    }
-    yield { service, destinations };
-  }
+async function* rowsFromFile(services: readonly Service[], servers: ServersByService): AsyncGenerator<ServiceWithDestinations> {
+  for (const service of services) yield { service, destinations: servers.get(serversFileKey(service)) ?? [] };
 }
 
 async function* readRows(api: IpvsApi, services: readonly Service[], readAhead: number): AsyncGenerator<ServiceWithDestinations> {

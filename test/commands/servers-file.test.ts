@@ -67,24 +67,14 @@ describe('parseServersFile', () => {
 });
 
 describe('serversFileTable', () => {
-  const never = (): boolean => false;
-
   test('a file that agrees with the dump: no destination dump at all', async () => {
     const ipvs = varied();
     let reads = 0;
-    const table = serversFileTable(ipvs, async () => (reads++, ipvs.serversFile()), never);
+    const table = serversFileTable(ipvs, async () => (reads++, ipvs.serversFile()));
     const rows = await collect(table);
     expect(ipvs.dumps).toEqual([]);
     expect(reads).toBe(1);
     expect(rows).toEqual((await ipvs.table()).map((r) => ({ service: r.service, destinations: r.destinations.map(asInFile) })));
-  });
-
-  test('servers the file cannot tell enough of have their service dumped', async () => {
-    const ipvs = varied();
-    const tunnel = (d: Destination): boolean => d.fwdMethod === 2;
-    const rows = await collect(serversFileTable(ipvs, async () => ipvs.serversFile(), tunnel));
-    expect(ipvs.dumps.map((k) => serversFileKey({ protocol: 0, address: '', port: 0, fwmark: 0, ...k }))).toEqual(['2 132 10.1.0.2 5000', 'fwm 7']);
-    expect(rows.find((r) => r.service.protocol === 132)!.destinations).toEqual(ipvs.entries.get(keyText(serviceKey(rows[2].service)))!.destinations);
   });
 
   test('a file that does not agree is read again, then the table is dumped service by service', async () => {
@@ -92,7 +82,7 @@ describe('serversFileTable', () => {
     const other = varied();
     other.entries.delete([...other.entries.keys()][1]);
     let reads = 0;
-    const rows = await collect(serversFileTable(ipvs, async () => (reads++, other.serversFile()), never));
+    const rows = await collect(serversFileTable(ipvs, async () => (reads++, other.serversFile())));
     expect(reads).toBe(SERVERS_FILE_ATTEMPTS);
     expect(ipvs.dumps).toHaveLength(ipvs.entries.size);
     expect(rows).toEqual(await ipvs.table());
@@ -103,7 +93,7 @@ describe('serversFileTable', () => {
     const before = varied();
     before.entries.delete([...before.entries.keys()][0]);
     const files = [before.serversFile(), ipvs.serversFile()];
-    const rows = await collect(serversFileTable(ipvs, async () => files.shift()!, never));
+    const rows = await collect(serversFileTable(ipvs, async () => files.shift()!));
     expect(ipvs.dumps).toEqual([]);
     expect(rows).toHaveLength(ipvs.entries.size);
   });
@@ -112,20 +102,20 @@ describe('serversFileTable', () => {
     const ipvs = varied();
     const v6 = row(listedSvc('fwm6 7'), listedDest('[fd00::2]:0'));
     ipvs.entries.set(keyText(serviceKey(v6.service)), v6);
-    await collect(serversFileTable(ipvs, async () => ipvs.serversFile(), never));
+    await collect(serversFileTable(ipvs, async () => ipvs.serversFile()));
     expect(ipvs.dumps).toHaveLength(ipvs.entries.size);
   });
 
   test('no file: dumps', async () => {
     const ipvs = varied();
-    const rows = await collect(serversFileTable(ipvs, async () => Promise.reject(new Error('ENOENT')), never));
+    const rows = await collect(serversFileTable(ipvs, async () => Promise.reject(new Error('ENOENT'))));
     expect(rows).toEqual(await ipvs.table());
     expect(ipvs.dumps).toHaveLength(ipvs.entries.size);
   });
 });
 
 describe('the listings that read the file print what the dumps print', () => {
-  test.each([[['-L', '-n']], [['-L']], [['-l', '-n', '--nosort']], [['-S', '-n']], [['-S']], [['-L', '-n', '--tun-info']], [['-L', '-n', '--json']], [['-S', '--json']]])(
+  test.each([[['-L', '-n']], [['-L']], [['-l', '-n', '--nosort']], [['-S', '-n']], [['-L', '-n', '--tun-info']], [['-L', '-n', '--json']]])(
     'ipvsadm %j',
     async (argv) => {
       const fromFile = await run(argv, { kernel: varied() });
@@ -135,4 +125,26 @@ describe('the listings that read the file print what the dumps print', () => {
       expect(fromFile.stdout.length).toBeGreaterThan(150);
     },
   );
+});
+
+describe('forwarding methods 4-7, which the file names Masq', () => {
+  function odd(): FakeIpvs {
+    const ipvs = new FakeIpvs();
+    const r = row(listedSvc('tcp 10.1.0.1:80'), listedDest('10.64.0.1:8080', 5), listedDest('10.64.0.2:8080'));
+    ipvs.entries.set(keyText(serviceKey(r.service)), r);
+    return ipvs;
+  }
+
+  test('-L shows them as Masq (ipvsadm 1.31 prints (null)); with the file unreadable, as 1.31 does', async () => {
+    const fromFile = await run(['-L', '-n'], { kernel: odd() });
+    expect(fromFile.stdout.split('\n')[4]).toMatch(/^ {2}-> 10\.64\.0\.1:8080 +Masq /);
+    const fromDumps = await run(['-L', '-n'], { kernel: odd(), serversFile: 'none' });
+    expect(fromDumps.stdout.split('\n')[4]).toMatch(/^ {2}-> 10\.64\.0\.1:8080 +\(null\) /);
+  });
+
+  test('-S, which dumps, still refuses to save them', async () => {
+    const r = await run(['-S', '-n'], { kernel: odd() });
+    expect(r).toMatchObject({ status: 1, stdout: '' });
+    expect(r.stderr).toMatch(/^ipvsadm: cannot save destination 10\.64\.0\.1:8080 of service -t 10\.1\.0\.1:80: unknown forwarding method 5\n$/);
+  });
 });

@@ -49,12 +49,16 @@ const sh = (script: string) => shInNet(traffic.net(), script);
 
 const MARK = '@@ json moment @@';
 
-/** The real listing before and after ours, in one shell, until both agree: then ours was taken in the same state. */
-function sameMoment(realArgs: string, oursArgs: string): { real: string; ours: string } {
+/**
+ * The real listing before and after ours, in one shell, until both agree
+ * (after `same` has set aside what may change meanwhile): then ours was
+ * taken in the same state.
+ */
+function sameMoment(realArgs: string, oursArgs: string, same: (text: string) => string = (t) => t): { real: string; ours: string; after: string } {
   for (let i = 0; i < ATTEMPTS; i++) {
     const out = sh(`${REAL} ${realArgs}; echo '${MARK}'; ${process.execPath} ${OURS} ${oursArgs}; echo '${MARK}'; ${REAL} ${realArgs}`);
     const [before, ours, after] = out.split(`${MARK}\n`);
-    if (before === after) return { real: before, ours };
+    if (same(before) === same(after)) return { real: before, ours, after };
   }
   throw new Error(`the real ${realArgs} never agreed with itself around ours in ${ATTEMPTS} tries`);
 }
@@ -154,15 +158,24 @@ describe('--json against the classic text, on a table that carried traffic', () 
   }, SLOW);
 
   test('-L -c: every connection entry, as the real -L -c -n lists them', () => {
-    const { real, ours } = sameMoment('-L -c -n', '-L -c --json');
+    // The expiry column counts down while the three listings run: it is
+    // compared apart, ours between the real one before and the one after.
+    const rows = (text: string) => text.split('\n').slice(2).filter((l) => l !== '').map((l) => l.trim().split(/ +/));
+    const withoutExpiry = (text: string) => rows(text).map((w) => [w[0], ...w.slice(2)].join(' ')).join('\n');
+    const { real, ours, after } = sameMoment('-L -c -n', '-L -c --json', withoutExpiry);
     const doc = parse(ours);
-    const lines = real.split('\n').slice(2).filter((l) => l !== '');
+    const lines = rows(real);
     expect(lines.length).toBeGreaterThan(0);
-    const mmss = (s: number) => `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-    expect(doc.connections.map((c: Json) => [c.protocol.toUpperCase(), mmss(c.expires), c.state,
+    const seconds = (mmss: string) => Number(mmss.split(':')[0]) * 60 + Number(mmss.split(':')[1]);
+    expect(doc.connections.map((c: Json) => [c.protocol.toUpperCase(), c.state,
       hostPort(c.client.family, c.client.address, c.client.port), hostPort(c.virtual.family, c.virtual.address, c.virtual.port),
       hostPort(c.destination.family, c.destination.address, c.destination.port)].join(' ')))
-      .toEqual(lines.map((l) => l.trim().split(/ +/).join(' ')));
+      .toEqual(lines.map((w) => [w[0], ...w.slice(2)].join(' ')));
+    const later = rows(after);
+    doc.connections.forEach((c: Json, i: number) => {
+      expect(c.expires).toBeLessThanOrEqual(seconds(lines[i][1]));
+      expect(c.expires).toBeGreaterThanOrEqual(seconds(later[i][1]));
+    });
   }, SLOW);
 
   test('--timeout and --daemon', () => {

@@ -1,6 +1,7 @@
 /** Drives the whole program in-process against FakeIpvs, capturing output. */
 import { fakeResolver } from '../support/fake-resolver';
 import { runProgram, type ProgramDeps } from '../../src/programs/ipvsadm';
+import { createStdio } from '../../src/programs/output';
 import { FamilyNotFoundError } from '../../src/netlink/errors';
 import { FakeIpvs } from '../support/fake-ipvs';
 import type { TerminalIo } from '../../src/programs/top';
@@ -91,6 +92,26 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
 
 export async function run(argv: string[], options: HarnessOptions = {}): Promise<Captured> {
   const sink = { stdout: [] as string[], stderr: [] as string[] };
-  const status = await runProgram(argv, makeDeps(options, sink));
+  // Standard output buffered as the program's own is (1.31's blocks), so that
+  // what a failure drops unwritten is dropped here too.
+  const stdio = createStdio({
+    system: {
+      write: (fd, data, offset, length) => {
+        (fd === 1 ? sink.stdout : sink.stderr).push(Buffer.from(data.subarray(offset, offset + length)).toString('utf8'));
+        return length;
+      },
+      buffering: () => ({ kind: 'full', size: 4096 }),
+      pause: () => undefined,
+      exit: (status) => {
+        throw new Error(`exit ${status}`);
+      },
+      brokenPipe: () => {
+        throw new Error('broken pipe');
+      },
+    },
+  });
+  const deps = makeDeps(options, sink);
+  const status = await runProgram(argv, { ...deps, out: stdio.out, err: stdio.err, discardPending: stdio.discardPending });
+  stdio.flush();
   return { status, stdout: sink.stdout.join(''), stderr: sink.stderr.join('') };
 }
