@@ -33,70 +33,52 @@ export type ServersByService = Map<string, Destination[]>;
 
 const PROTOCOLS: Record<string, number> = { TCP: IPPROTO_TCP, UDP: IPPROTO_UDP, SCTP: IPPROTO_SCTP };
 const METHODS: Record<string, number> = { Masq: 0, Local: 1, Tunnel: 2, Route: 3 };
-const HEX8 = /^[0-9A-F]{8}$/;
-const HEX4 = /^[0-9A-F]{4}$/;
-const IPV6_FULL = /^\[([0-9a-f]{4}(?::[0-9a-f]{4}){7})\]$/;
+
+// One pattern per kind of line (a file of 100,000 servers is 100,000 lines):
+// the address as 8 hex digits or as 8 groups of 4 in brackets, the port as 4.
+const HOST = '(?:([0-9A-F]{8})|\\[([0-9a-f]{4}(?::[0-9a-f]{4}){7})\\])';
+const SERVER_LINE = new RegExp(`^  -> ${HOST}:([0-9A-F]{4}) +(Masq|Local|Tunnel|Route) +(-?[0-9]+) +(-?[0-9]+) +(-?[0-9]+) *$`);
+const SERVICE_LINE = new RegExp(`^(?:(TCP|UDP|SCTP) {2}${HOST}:([0-9A-F]{4})|FWM {2}([0-9A-F]{8})) `);
 
 /** The key of a service as the file names it: fwmark services carry no address family there. */
 export function serversFileKey(s: { family: number; protocol: number; address: string; port: number; fwmark: number }): string {
   return s.fwmark !== 0 ? `fwm ${s.fwmark >>> 0}` : `${s.family} ${s.protocol} ${s.address} ${s.port}`;
 }
 
-interface Endpoint {
-  family: number;
-  address: string;
-  port: number;
-}
-
-/** `0A010001:0050` or `[2001:0db8:...]:0050`. */
-function endpoint(text: string): Endpoint | undefined {
-  const colon = text.lastIndexOf(':');
-  if (colon < 0) return undefined;
-  const host = text.slice(0, colon);
-  const portText = text.slice(colon + 1);
-  if (!HEX4.test(portText)) return undefined;
-  const port = parseInt(portText, 16);
-  if (HEX8.test(host)) {
-    const v = parseInt(host, 16);
-    return { family: AF_INET, address: `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`, port };
+/** The address of a HOST match: [family, inet_ntop text]. */
+function host(ipv4: string | undefined, ipv6: string | undefined): [number, string] {
+  if (ipv4 !== undefined) {
+    const v = parseInt(ipv4, 16);
+    return [AF_INET, `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`];
   }
-  const m = IPV6_FULL.exec(host);
-  if (!m) return undefined;
   const bytes = new Uint8Array(16);
-  m[1].split(':').forEach((group, i) => {
+  ipv6!.split(':').forEach((group, i) => {
     const v = parseInt(group, 16);
     bytes[2 * i] = v >>> 8;
     bytes[2 * i + 1] = v & 255;
   });
-  return { family: AF_INET6, address: formatIPv6(bytes), port };
-}
-
-/** A decimal `%d`, as the kernel prints an int. */
-function int(text: string): number | undefined {
-  return /^-?[0-9]+$/.test(text) ? Number(text) : undefined;
+  return [AF_INET6, formatIPv6(bytes)];
 }
 
 function server(line: string): Destination | undefined {
-  const words = line.trim().split(/ +/);
-  if (words.length !== 6 || words[0] !== '->') return undefined;
-  const e = endpoint(words[1]);
-  const fwdMethod = METHODS[words[2]];
-  const [weight, active, inactive] = words.slice(3).map(int);
-  if (e === undefined || fwdMethod === undefined || weight === undefined || active === undefined || inactive === undefined) return undefined;
+  const m = SERVER_LINE.exec(line);
+  if (m === null) return undefined;
+  const [family, address] = host(m[1], m[2]);
   return {
-    family: e.family, address: e.address, port: e.port, fwdMethod, weight,
+    family, address, port: parseInt(m[3], 16), fwdMethod: METHODS[m[4]], weight: Number(m[5]),
     upperThreshold: 0, lowerThreshold: 0, tunnelType: 0, tunnelPort: 0, tunnelFlags: 0,
-    activeConns: active >>> 0, inactiveConns: inactive >>> 0, persistentConns: 0,
+    // %d of an int: back to the unsigned counts the kernel keeps.
+    activeConns: Number(m[6]) >>> 0, inactiveConns: Number(m[7]) >>> 0, persistentConns: 0,
   };
 }
 
 /** The key of a service line, or undefined when the line is not one this reader knows. */
 function serviceLineKey(line: string): string | undefined {
-  const words = line.split(/ +/);
-  if (words[0] === 'FWM') return HEX8.test(words[1] ?? '') ? `fwm ${parseInt(words[1], 16)}` : undefined;
-  const protocol = PROTOCOLS[words[0]];
-  const e = endpoint(words[1] ?? '');
-  return protocol === undefined || e === undefined ? undefined : `${e.family} ${protocol} ${e.address} ${e.port}`;
+  const m = SERVICE_LINE.exec(line);
+  if (m === null) return undefined;
+  if (m[5] !== undefined) return `fwm ${parseInt(m[5], 16)}`;
+  const [family, address] = host(m[2], m[3]);
+  return `${family} ${PROTOCOLS[m[1]]} ${address} ${parseInt(m[4], 16)}`;
 }
 
 /**
