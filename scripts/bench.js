@@ -3,7 +3,7 @@
 // guest (User-Mode Linux, see scripts/lab) that runs `node dist/bench/run.js`
 // with the remaining arguments, and streams its output.
 //
-// node scripts/bench.js [--lab-timeout=SECONDS] [--keep-lab] [bench options: --services N --dests N --runs N --only GROUPS ...]
+// node scripts/bench.js [--lab-timeout=SECONDS] [--keep-lab] [bench options: --shapes SxD,... --restore-shape SxD --runs N --only GROUPS ...]
 //
 // Groups: startup, restore, listing, memory, apply (apply/diff of a 10,000
 // x 3 table against -S -n), reload (keepalived's 2,284 services x 37,298
