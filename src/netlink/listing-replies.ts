@@ -69,19 +69,29 @@ function statsSizes(set: AttributeSet): number[] {
   return sizes;
 }
 
-/** A stats block the generic decoder would take, with nothing in it it would keep aside. */
-function plainStats(data: Buffer, start: number, end: number, sizes: readonly number[]): boolean {
+/**
+ * Calls `visit` with the type, payload offset and payload length of each
+ * attribute in data[start, end); false as soon as one is malformed or
+ * `visit` declines it, true when all were taken.
+ */
+function eachAttribute(data: Buffer, start: number, end: number, visit: (type: number, at: number, length: number) => boolean): boolean {
   let at = start;
   while (at < end) {
     if (end - at < NLA_HDRLEN) return false;
     const len = data.readUInt16LE(at);
-    const type = data.readUInt16LE(at + 2) & NLA_TYPE_MASK;
     if (len < NLA_HDRLEN || len > end - at) return false;
-    const size = type < sizes.length ? sizes[type] : 0;
-    if (size === 0 || (size !== ANY_SIZE && len - NLA_HDRLEN !== size)) return false;
+    if (!visit(data.readUInt16LE(at + 2) & NLA_TYPE_MASK, at + NLA_HDRLEN, len - NLA_HDRLEN)) return false;
     at += align4(len);
   }
   return true;
+}
+
+/** A stats block the generic decoder would take, with nothing in it it would keep aside. */
+function plainStats(data: Buffer, start: number, end: number, sizes: readonly number[]): boolean {
+  return eachAttribute(data, start, end, (type, _at, length) => {
+    const size = type < sizes.length ? sizes[type] : 0;
+    return size !== 0 && (size === ANY_SIZE || length === size);
+  });
 }
 
 /** The one nested attribute of type `type` that fills data[start, end), as [payload start, payload end]; undefined otherwise. */
@@ -138,52 +148,45 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
   let statsEnd = 0;
   let stats64 = -1;
   let stats64End = 0;
-  let at = start + NLA_HDRLEN;
-  while (at < stop) {
-    if (stop - at < NLA_HDRLEN) return undefined;
-    const len = data.readUInt16LE(at);
-    const type = data.readUInt16LE(at + 2) & NLA_TYPE_MASK;
-    if (len < NLA_HDRLEN || len > stop - at) return undefined;
-    const v = at + NLA_HDRLEN;
-    const n = len - NLA_HDRLEN;
+  const taken = eachAttribute(data, start + NLA_HDRLEN, stop, (type, v, n) => {
     switch (type) {
       case DEST.ADDR:
-        if (n > 16) return undefined;
+        if (n > 16) return false;
         addrAt = v;
         addrLength = n;
         break;
       case DEST.PORT:
-        if (n !== 2) return undefined;
+        if (n !== 2) return false;
         port = data.readUInt16BE(v);
         break;
       case DEST.ADDR_FAMILY:
-        if (n !== 2) return undefined;
+        if (n !== 2) return false;
         family = data.readUInt16LE(v);
         break;
       case DEST.TUN_TYPE:
-        if (n !== 1) return undefined;
+        if (n !== 1) return false;
         tunnelType = data[v];
         break;
       case DEST.TUN_PORT:
-        if (n !== 2) return undefined;
+        if (n !== 2) return false;
         tunnelPort = data.readUInt16BE(v);
         break;
       case DEST.TUN_FLAGS:
-        if (n !== 2) return undefined;
+        if (n !== 2) return false;
         tunnelFlags = data.readUInt16LE(v);
         break;
       case DEST.STATS:
-        if (!plainStats(data, v, v + n, STATS_SIZES)) return undefined;
+        if (!plainStats(data, v, v + n, STATS_SIZES)) return false;
         stats = v;
         statsEnd = v + n;
         break;
       case DEST.STATS64:
-        if (!plainStats(data, v, v + n, STATS64_SIZES)) return undefined;
+        if (!plainStats(data, v, v + n, STATS64_SIZES)) return false;
         stats64 = v;
         stats64End = v + n;
         break;
       default: {
-        if (n !== 4) return undefined;
+        if (n !== 4) return false;
         const u32 = data.readUInt32LE(v);
         if (type === DEST.FWD_METHOD) fwdMethod = u32;
         else if (type === DEST.WEIGHT) weight = u32;
@@ -192,11 +195,12 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
         else if (type === DEST.ACTIVE_CONNS) active = u32;
         else if (type === DEST.INACT_CONNS) inactive = u32;
         else if (type === DEST.PERSIST_CONNS) persistent = u32;
-        else return undefined;
+        else return false;
       }
     }
-    at += align4(len);
-  }
+    return true;
+  });
+  if (!taken) return undefined;
   if (family === -1) family = serviceFamily;
   if (addrAt < 0 || port < 0 || fwdMethod < 0 || weight < 0 || upper < 0 || lower < 0 || active < 0 || inactive < 0 || persistent < 0) {
     return undefined;
@@ -241,30 +245,23 @@ export function fastService(data: Buffer, start: number, end: number): Service |
   let statsEnd = 0;
   let stats64 = -1;
   let stats64End = 0;
-  let at = start + NLA_HDRLEN;
-  while (at < stop) {
-    if (stop - at < NLA_HDRLEN) return undefined;
-    const len = data.readUInt16LE(at);
-    const type = data.readUInt16LE(at + 2) & NLA_TYPE_MASK;
-    if (len < NLA_HDRLEN || len > stop - at) return undefined;
-    const v = at + NLA_HDRLEN;
-    const n = len - NLA_HDRLEN;
+  const taken = eachAttribute(data, start + NLA_HDRLEN, stop, (type, v, n) => {
     switch (type) {
       case SVC.AF:
-        if (n !== 2) return undefined;
+        if (n !== 2) return false;
         family = data.readUInt16LE(v);
         break;
       case SVC.PROTOCOL:
-        if (n !== 2) return undefined;
+        if (n !== 2) return false;
         protocol = data.readUInt16LE(v);
         break;
       case SVC.ADDR:
-        if (n > 16) return undefined;
+        if (n > 16) return false;
         addrAt = v;
         addrLength = n;
         break;
       case SVC.PORT:
-        if (n !== 2) return undefined;
+        if (n !== 2) return false;
         port = data.readUInt16BE(v);
         break;
       case SVC.SCHED_NAME:
@@ -274,30 +271,31 @@ export function fastService(data: Buffer, start: number, end: number): Service |
         peName = text(data, v, v + n);
         break;
       case SVC.FLAGS:
-        if (n !== 8) return undefined;
+        if (n !== 8) return false;
         flags = data.readUInt32LE(v);
         break;
       case SVC.STATS:
-        if (!plainStats(data, v, v + n, STATS_SIZES)) return undefined;
+        if (!plainStats(data, v, v + n, STATS_SIZES)) return false;
         stats = v;
         statsEnd = v + n;
         break;
       case SVC.STATS64:
-        if (!plainStats(data, v, v + n, STATS64_SIZES)) return undefined;
+        if (!plainStats(data, v, v + n, STATS64_SIZES)) return false;
         stats64 = v;
         stats64End = v + n;
         break;
       default: {
-        if (n !== 4) return undefined;
+        if (n !== 4) return false;
         const u32 = data.readUInt32LE(v);
         if (type === SVC.FWMARK) fwmark = u32;
         else if (type === SVC.TIMEOUT) timeout = u32;
         else if (type === SVC.NETMASK) netmask = u32;
-        else return undefined;
+        else return false;
       }
     }
-    at += align4(len);
-  }
+    return true;
+  });
+  if (!taken) return undefined;
   if (family < 0 || scheduler === undefined || flags < 0 || timeout < 0 || netmask < 0) return undefined;
   let addressText = '';
   if (fwmark < 0) {

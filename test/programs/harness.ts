@@ -90,11 +90,13 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
   return deps;
 }
 
-export async function run(argv: string[], options: HarnessOptions = {}): Promise<Captured> {
-  const sink = { stdout: [] as string[], stderr: [] as string[] };
-  // Standard output buffered as the program's own is (1.31's blocks), so that
-  // what a failure drops unwritten is dropped here too.
-  const stdio = createStdio({
+/**
+ * Standard output buffered as the program's own is (1.31's blocks of 4096
+ * bytes), written into `sink`; what a failure drops unwritten is dropped
+ * here too. Call flush() when the program is done.
+ */
+export function recordingStdio(sink: { stdout: string[]; stderr: string[] }): ReturnType<typeof createStdio> {
+  return createStdio({
     system: {
       write: (fd, data, offset, length) => {
         (fd === 1 ? sink.stdout : sink.stderr).push(Buffer.from(data.subarray(offset, offset + length)).toString('utf8'));
@@ -110,6 +112,11 @@ export async function run(argv: string[], options: HarnessOptions = {}): Promise
       },
     },
   });
+}
+
+export async function run(argv: string[], options: HarnessOptions = {}): Promise<Captured> {
+  const sink = { stdout: [] as string[], stderr: [] as string[] };
+  const stdio = recordingStdio(sink);
   const deps = makeDeps(options, sink);
   const status = await runProgram(argv, { ...deps, out: stdio.out, err: stdio.err, discardPending: stdio.discardPending });
   stdio.flush();

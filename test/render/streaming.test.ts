@@ -7,7 +7,6 @@ import { QueryError } from '../../src/commands/results';
 import { KernelError } from '../../src/netlink/errors';
 import type { Destination, Service, ServiceKey } from '../../src/ipvs/types';
 import { serviceKey } from '../../src/ipvs/types';
-import { createStdio, type OutputSystem } from '../../src/programs/output';
 import { writeClassic } from '../../src/render/classic';
 import { renderListing, writeListing } from '../../src/render/list';
 import { CHUNK_ENTRIES } from '../../src/render/ordered-rows';
@@ -15,6 +14,7 @@ import { renderSave, writeSave } from '../../src/render/save';
 import { listedDest, listedSvc, row } from '../support/builders';
 import { FakeIpvs, keyText } from '../support/fake-ipvs';
 import { fakeResolver } from '../support/fake-resolver';
+import { recordingStdio } from '../programs/harness';
 
 const E = constants.errno;
 
@@ -115,25 +115,9 @@ describe('writeListing and writeSave print as they read', () => {
 });
 
 /** Standard output through createStdio (1.31's buffering, 4096-byte blocks), recorded write by write. */
-function stdio(): { sink: ReturnType<typeof createStdio>; stdout: () => string; stderr: () => string } {
-  const writes: { fd: number; text: string }[] = [];
-  const system: OutputSystem = {
-    write: (fd, data, offset, length) => {
-      writes.push({ fd, text: Buffer.from(data.subarray(offset, offset + length)).toString() });
-      return length;
-    },
-    buffering: () => ({ kind: 'full', size: 4096 }),
-    pause: () => undefined,
-    exit: (status) => {
-      throw new Error(`exit ${status}`);
-    },
-    brokenPipe: () => {
-      throw new Error('broken pipe');
-    },
-  };
-  const sink = createStdio({ system });
-  const of = (fd: number) => () => writes.filter((w) => w.fd === fd).map((w) => w.text).join('');
-  return { sink, stdout: of(1), stderr: of(2) };
+function stdio(): { sink: ReturnType<typeof recordingStdio>; stdout: () => string; stderr: () => string } {
+  const written = { stdout: [] as string[], stderr: [] as string[] };
+  return { sink: recordingStdio(written), stdout: () => written.stdout.join(''), stderr: () => written.stderr.join('') };
 }
 
 describe('a save that meets a server 1.31 cannot save', () => {
