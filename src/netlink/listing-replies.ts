@@ -144,10 +144,7 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
   let tunnelType = 0;
   let tunnelPort = 0;
   let tunnelFlags = 0;
-  let stats = -1;
-  let statsEnd = 0;
-  let stats64 = -1;
-  let stats64End = 0;
+  const statsBlocks = new StatsBlocks();
   const taken = eachAttribute(data, start + NLA_HDRLEN, stop, (type, v, n) => {
     switch (type) {
       case DEST.ADDR:
@@ -176,14 +173,10 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
         tunnelFlags = data.readUInt16LE(v);
         break;
       case DEST.STATS:
-        if (!plainStats(data, v, v + n, STATS_SIZES)) return false;
-        stats = v;
-        statsEnd = v + n;
+        if (!statsBlocks.take(data, v, n, 32)) return false;
         break;
       case DEST.STATS64:
-        if (!plainStats(data, v, v + n, STATS64_SIZES)) return false;
-        stats64 = v;
-        stats64End = v + n;
+        if (!statsBlocks.take(data, v, n, 64)) return false;
         break;
       default: {
         if (n !== 4) return false;
@@ -222,7 +215,7 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
     inactiveConns: inactive,
     persistentConns: persistent,
   };
-  attachPlainStats(dest, data, stats, statsEnd, stats64, stats64End, 'IPVS_CMD/DEST');
+  statsBlocks.attach(dest, data, 'IPVS_CMD/DEST');
   return dest;
 }
 
@@ -241,10 +234,7 @@ export function fastService(data: Buffer, start: number, end: number): Service |
   let flags = -1;
   let timeout = -1;
   let netmask = -1;
-  let stats = -1;
-  let statsEnd = 0;
-  let stats64 = -1;
-  let stats64End = 0;
+  const statsBlocks = new StatsBlocks();
   const taken = eachAttribute(data, start + NLA_HDRLEN, stop, (type, v, n) => {
     switch (type) {
       case SVC.AF:
@@ -275,14 +265,10 @@ export function fastService(data: Buffer, start: number, end: number): Service |
         flags = data.readUInt32LE(v);
         break;
       case SVC.STATS:
-        if (!plainStats(data, v, v + n, STATS_SIZES)) return false;
-        stats = v;
-        statsEnd = v + n;
+        if (!statsBlocks.take(data, v, n, 32)) return false;
         break;
       case SVC.STATS64:
-        if (!plainStats(data, v, v + n, STATS64_SIZES)) return false;
-        stats64 = v;
-        stats64End = v + n;
+        if (!statsBlocks.take(data, v, n, 64)) return false;
         break;
       default: {
         if (n !== 4) return false;
@@ -316,14 +302,33 @@ export function fastService(data: Buffer, start: number, end: number): Service |
     timeout,
     netmask: netmaskFromWire(family, netmask),
   };
-  attachPlainStats(svc, data, stats, statsEnd, stats64, stats64End, 'IPVS_CMD/SERVICE');
+  statsBlocks.attach(svc, data, 'IPVS_CMD/SERVICE');
   return svc;
 }
 
-/** stats-widths: STATS64 when present, else STATS, as attachStats does for the generic decoder. */
-function attachPlainStats(
-  target: Service | Destination, data: Buffer, stats: number, statsEnd: number, stats64: number, stats64End: number, context: string,
-): void {
-  if (stats64 >= 0) attachStatsBlock(target, new NestedSet(STATS64_SET, data, stats64, stats64End, `${context}/STATS64`), 64);
-  else if (stats >= 0) attachStatsBlock(target, new NestedSet(STATS_SET, data, stats, statsEnd, `${context}/STATS`), 32);
+/** Where a reply's STATS and STATS64 blocks lie, each checked as it is found. */
+class StatsBlocks {
+  private narrow = -1;
+  private narrowEnd = 0;
+  private wide = -1;
+  private wideEnd = 0;
+
+  /** Records the block of `width` bits at data[at, at + length); false when it is not a plain one. */
+  take(data: Buffer, at: number, length: number, width: 32 | 64): boolean {
+    if (!plainStats(data, at, at + length, width === 64 ? STATS64_SIZES : STATS_SIZES)) return false;
+    if (width === 64) {
+      this.wide = at;
+      this.wideEnd = at + length;
+    } else {
+      this.narrow = at;
+      this.narrowEnd = at + length;
+    }
+    return true;
+  }
+
+  /** stats-widths: STATS64 when present, else STATS, as attachStats does for the generic decoder. */
+  attach(target: Service | Destination, data: Buffer, context: string): void {
+    if (this.wide >= 0) attachStatsBlock(target, new NestedSet(STATS64_SET, data, this.wide, this.wideEnd, `${context}/STATS64`), 64);
+    else if (this.narrow >= 0) attachStatsBlock(target, new NestedSet(STATS_SET, data, this.narrow, this.narrowEnd, `${context}/STATS`), 32);
+  }
 }
