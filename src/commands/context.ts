@@ -21,8 +21,11 @@ export interface CommandContext extends OutputSink, ParseContext {
   info: Info;
   /** Contents of /proc/net/ip_vs_conn; rejects when it cannot be read. */
   readConnections(): Promise<string>;
-  /** Contents of /proc/net/ip_vs (commands/servers-file.ts); rejects when it cannot be read. */
-  readServersFile(): Promise<string>;
+  /**
+   * /proc/net/ip_vs (commands/servers-file.ts) in chunks as read, each good
+   * until the next is taken; throws when it cannot be read.
+   */
+  readServersFile(): Iterable<Uint8Array>;
   /** Standard input as it arrives (for --restore). */
   stdin(): AsyncIterable<string | Buffer>;
 }

@@ -24,88 +24,293 @@
  *   UDP  [2001:0db8:0000:0000:0000:0000:0000:0001]:0035 rr
  *     -> [2001:0db8:0000:0000:0000:0000:0000:0002]:0035      Route   1      0          0
  *   FWM  00000007 wlc [ops ][persistent ...]
+ *
+ * A file of 160,000 servers is 10 MB. It is read as bytes, chunk by chunk,
+ * and each server kept as a few numbers in typed arrays (about 20 bytes);
+ * a server becomes a Destination only when its service's row is printed, so
+ * what a listing holds is the services and these columns, and the rows it
+ * has not printed yet.
  */
 import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, type Destination } from '../ipvs/types';
 import { formatIPv6 } from '../netlink/inet';
 
-/** The servers of each service, by serversFileKey; undefined when the text is not what this reader knows. */
-export type ServersByService = Map<string, Destination[]>;
-
-const PROTOCOLS: Record<string, number> = { TCP: IPPROTO_TCP, UDP: IPPROTO_UDP, SCTP: IPPROTO_SCTP };
-const METHODS: Record<string, number> = { Masq: 0, Local: 1, Tunnel: 2, Route: 3 };
-
-// One pattern per kind of line (a file of 100,000 servers is 100,000 lines):
-// the address as 8 hex digits or as 8 groups of 4 in brackets, the port as 4.
-const HOST = '(?:([0-9A-F]{8})|\\[([0-9a-f]{4}(?::[0-9a-f]{4}){7})\\])';
-const SERVER_LINE = new RegExp(`^  -> ${HOST}:([0-9A-F]{4}) +(Masq|Local|Tunnel|Route) +(-?[0-9]+) +(-?[0-9]+) +(-?[0-9]+) *$`);
-const SERVICE_LINE = new RegExp(`^(?:(TCP|UDP|SCTP) {2}${HOST}:([0-9A-F]{4})|FWM {2}([0-9A-F]{8})) `);
+/** The services of the file with their servers, by serversFileKey. */
+export interface ServersFile {
+  /** Services named, each once. */
+  readonly size: number;
+  has(key: string): boolean;
+  /** Keys in the file's order. */
+  keys(): IterableIterator<string>;
+  /** One service's servers in kernel order, made when asked; undefined for a service the file does not name. */
+  get(key: string): Destination[] | undefined;
+}
 
 /** The key of a service as the file names it: fwmark services carry no address family there. */
 export function serversFileKey(s: { family: number; protocol: number; address: string; port: number; fwmark: number }): string {
   return s.fwmark !== 0 ? `fwm ${s.fwmark >>> 0}` : `${s.family} ${s.protocol} ${s.address} ${s.port}`;
 }
 
-/** The address of a HOST match: [family, inet_ntop text]. */
-function host(ipv4: string | undefined, ipv6: string | undefined): [number, string] {
-  if (ipv4 !== undefined) {
-    const v = parseInt(ipv4, 16);
-    return [AF_INET, `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`];
-  }
-  const bytes = new Uint8Array(16);
-  ipv6!.split(':').forEach((group, i) => {
-    const v = parseInt(group, 16);
-    bytes[2 * i] = v >>> 8;
-    bytes[2 * i + 1] = v & 255;
-  });
-  return [AF_INET6, formatIPv6(bytes)];
+/**
+ * Every service's servers, from the file's bytes in chunks of any size (a
+ * chunk need only stay as it is until the next is taken); undefined when a
+ * line is not what this reader knows, the file ends inside a line, or a
+ * service appears twice (then the file is not to be trusted, and the caller
+ * dumps).
+ */
+export function readServersFile(chunks: Iterable<Uint8Array>): ServersFile | undefined {
+  const reader = new Reader();
+  for (const chunk of chunks) if (!reader.feed(chunk)) return undefined;
+  return reader.end();
 }
 
-function server(line: string): Destination | undefined {
-  const m = SERVER_LINE.exec(line);
-  if (m === null) return undefined;
-  const [family, address] = host(m[1], m[2]);
-  return {
-    family, address, port: parseInt(m[3], 16), fwdMethod: METHODS[m[4]], weight: Number(m[5]),
-    upperThreshold: 0, lowerThreshold: 0, tunnelType: 0, tunnelPort: 0, tunnelFlags: 0,
-    // %d of an int: back to the unsigned counts the kernel keeps.
-    activeConns: Number(m[6]) >>> 0, inactiveConns: Number(m[7]) >>> 0, persistentConns: 0,
-  };
+/** readServersFile of text as read with the latin1 encoding. */
+export function parseServersFile(text: string | Uint8Array): ServersFile | undefined {
+  return readServersFile([typeof text === 'string' ? Buffer.from(text, 'latin1') : text]);
+}
+
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const TITLES = ['IP Virtual Server version ', 'Prot LocalAddress:Port ', '  -> RemoteAddress:Port '].map(ascii);
+const ARROW = ascii('  -> ');
+const PROTOCOLS: [Uint8Array, number][] = [[ascii('TCP  '), IPPROTO_TCP], [ascii('UDP  '), IPPROTO_UDP], [ascii('SCTP  '), IPPROTO_SCTP]];
+const FWM = ascii('FWM  ');
+const METHODS = ['Masq', 'Local', 'Tunnel', 'Route'].map(ascii);
+/** Longer than any line the kernel writes (an IPv6 server line is about 90 bytes). */
+const MAX_LINE = 4096;
+
+/** The file read so far: lines parsed as they complete, a cut line carried to the next chunk. */
+class Reader {
+  private readonly servers = new Columns();
+  private readonly services = new Map<string, number>();
+  /** Where each service's servers start in `servers`, by the service's place in the file. */
+  private starts: number[] = [];
+  private lineNumber = 0;
+  private carry: Uint8Array | undefined;
+
+  feed(chunk: Uint8Array): boolean {
+    let from = 0;
+    if (this.carry !== undefined) {
+      const end = chunk.indexOf(NEWLINE);
+      const joined = new Uint8Array(this.carry.length + (end < 0 ? chunk.length : end));
+      joined.set(this.carry);
+      joined.set(chunk.subarray(0, end < 0 ? chunk.length : end), this.carry.length);
+      if (end < 0) {
+        this.carry = joined;
+        return joined.length <= MAX_LINE;
+      }
+      this.carry = undefined;
+      if (!this.line(joined, 0, joined.length)) return false;
+      from = end + 1;
+    }
+    for (;;) {
+      const end = chunk.indexOf(NEWLINE, from);
+      if (end < 0) break;
+      if (!this.line(chunk, from, end)) return false;
+      from = end + 1;
+    }
+    if (from < chunk.length) this.carry = chunk.slice(from);
+    return true;
+  }
+
+  end(): ServersFile | undefined {
+    if (this.carry !== undefined || this.lineNumber < TITLES.length) return undefined;
+    const { services, servers } = this;
+    const starts = [...this.starts, servers.count];
+    return {
+      size: services.size,
+      has: (key) => services.has(key),
+      keys: () => services.keys(),
+      get: (key) => {
+        const i = services.get(key);
+        return i === undefined ? undefined : servers.destinations(starts[i], starts[i + 1]);
+      },
+    };
+  }
+
+  /** One line, bytes [from, end) of `b` without its newline. */
+  private line(b: Uint8Array, from: number, end: number): boolean {
+    const n = this.lineNumber++;
+    if (n < TITLES.length) return startsWith(b, from, end, TITLES[n]);
+    if (from === end) return true;
+    if (startsWith(b, from, end, ARROW)) return this.starts.length > 0 && this.servers.add(new Cursor(b, from + ARROW.length, end));
+    const key = serviceKey(b, from, end);
+    if (key === undefined || this.services.has(key)) return false;
+    this.services.set(key, this.starts.length);
+    this.starts.push(this.servers.count);
+    return true;
+  }
+}
+
+function startsWith(b: Uint8Array, from: number, end: number, prefix: Uint8Array): boolean {
+  if (end - from < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (b[from + i] !== prefix[i]) return false;
+  return true;
 }
 
 /** The key of a service line, or undefined when the line is not one this reader knows. */
-function serviceLineKey(line: string): string | undefined {
-  const m = SERVICE_LINE.exec(line);
-  if (m === null) return undefined;
-  if (m[5] !== undefined) return `fwm ${parseInt(m[5], 16)}`;
-  const [family, address] = host(m[2], m[3]);
-  return `${family} ${PROTOCOLS[m[1]]} ${address} ${parseInt(m[4], 16)}`;
+function serviceKey(b: Uint8Array, from: number, end: number): string | undefined {
+  if (startsWith(b, from, end, FWM)) {
+    const at = new Cursor(b, from + FWM.length, end);
+    const mark = at.hex(8, true);
+    return mark !== undefined && at.byte(SPACE) ? `fwm ${mark}` : undefined;
+  }
+  for (const [name, protocol] of PROTOCOLS) {
+    if (!startsWith(b, from, end, name)) continue;
+    const at = new Cursor(b, from + name.length, end);
+    const host = at.host();
+    if (host === undefined || !at.byte(0x3a)) return undefined;
+    const port = at.hex(4, true);
+    if (port === undefined || !at.byte(SPACE)) return undefined;
+    const [family, address] = host;
+    return `${family} ${protocol} ${typeof address === 'number' ? ipv4Text(address) : address} ${port}`;
+  }
+  return undefined;
 }
 
-/**
- * Every service's servers, in the file's order; undefined when a line is not
- * what this reader knows or a service appears twice (then the file is not to
- * be trusted, and the caller dumps).
- */
-export function parseServersFile(text: string): ServersByService | undefined {
-  const lines = text.split('\n');
-  const titles = lines[0].startsWith('IP Virtual Server version ') && lines[1]?.startsWith('Prot LocalAddress:Port ')
-    && lines[2]?.startsWith('  -> RemoteAddress:Port ');
-  if (!titles) return undefined;
-  const table: ServersByService = new Map();
-  let current: Destination[] | undefined;
-  for (let i = 3; i < lines.length; i++) {
-    const line = lines[i];
-    if (line === '') continue;
-    if (line.startsWith('  -> ')) {
-      const d = server(line);
-      if (d === undefined || current === undefined) return undefined;
-      current.push(d);
-      continue;
-    }
-    const key = serviceLineKey(line);
-    if (key === undefined || table.has(key)) return undefined;
-    current = [];
-    table.set(key, current);
+function ipv4Text(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}
+
+/** Reads the fields of one line, each strictly as the kernel prints it. */
+class Cursor {
+  constructor(private readonly b: Uint8Array, private at: number, private readonly end: number) {}
+
+  get done(): boolean {
+    return this.at === this.end;
   }
-  return table;
+
+  byte(c: number): boolean {
+    if (this.at >= this.end || this.b[this.at] !== c) return false;
+    this.at++;
+    return true;
+  }
+
+  /** `digits` hex digits (upper or lower case only), as an unsigned number. */
+  hex(digits: number, upper: boolean): number | undefined {
+    if (this.end - this.at < digits) return undefined;
+    const letter = upper ? 0x41 : 0x61;
+    let v = 0;
+    for (let i = 0; i < digits; i++) {
+      const c = this.b[this.at++];
+      const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= letter && c < letter + 6 ? c - letter + 10 : -1;
+      if (d < 0) return undefined;
+      v = v * 16 + d;
+    }
+    return v;
+  }
+
+  /** An address: 8 upper-case hex digits (IPv4, as a number) or 8 groups of 4 lower-case ones in brackets (IPv6, as text). */
+  host(): [number, number | string] | undefined {
+    if (!this.byte(0x5b)) {
+      const v = this.hex(8, true);
+      return v === undefined ? undefined : [AF_INET, v];
+    }
+    const bytes = new Uint8Array(16);
+    for (let i = 0; i < 8; i++) {
+      const group = (i === 0 || this.byte(0x3a)) ? this.hex(4, false) : undefined;
+      if (group === undefined) return undefined;
+      bytes[2 * i] = group >>> 8;
+      bytes[2 * i + 1] = group & 255;
+    }
+    return this.byte(0x5d) ? [AF_INET6, formatIPv6(bytes)] : undefined;
+  }
+
+  /** One or more spaces (`min` 0: any number). */
+  spaces(min = 1): boolean {
+    const from = this.at;
+    while (this.at < this.end && this.b[this.at] === SPACE) this.at++;
+    return this.at - from >= min;
+  }
+
+  /** One of `words`, by its index, followed by a space. */
+  word(words: readonly Uint8Array[]): number | undefined {
+    for (let w = 0; w < words.length; w++) {
+      const word = words[w];
+      if (startsWith(this.b, this.at, this.end, word) && this.b[this.at + word.length] === SPACE) {
+        this.at += word.length;
+        return w;
+      }
+    }
+    return undefined;
+  }
+
+  /** A C int as %d prints it. */
+  int(): number | undefined {
+    const negative = this.byte(0x2d);
+    const from = this.at;
+    let v = 0;
+    while (this.at < this.end && this.b[this.at] >= 0x30 && this.b[this.at] <= 0x39 && this.at - from < 11) v = v * 10 + this.b[this.at++] - 0x30;
+    if (this.at === from) return undefined;
+    if (negative) v = -v;
+    return v >= -0x80000000 && v <= 0x7fffffff ? v : undefined;
+  }
+}
+
+/** Servers as columns of numbers; IPv6 addresses (rare) as text beside them. */
+class Columns {
+  count = 0;
+  private ipv4 = new Uint32Array(256);
+  private port = new Uint16Array(256);
+  private method = new Uint8Array(256);
+  private weight = new Int32Array(256);
+  private active = new Uint32Array(256);
+  private inactive = new Uint32Array(256);
+  private readonly ipv6 = new Map<number, string>();
+
+  /** A server line after its arrow; false when it is not one this reader knows. */
+  add(at: Cursor): boolean {
+    const host = at.host();
+    if (host === undefined || !at.byte(0x3a)) return false;
+    const port = at.hex(4, true);
+    if (port === undefined || !at.spaces()) return false;
+    const method = at.word(METHODS);
+    if (method === undefined || !at.spaces()) return false;
+    const weight = at.int();
+    if (weight === undefined || !at.spaces()) return false;
+    const active = at.int();
+    if (active === undefined || !at.spaces()) return false;
+    const inactive = at.int();
+    if (inactive === undefined || !at.spaces(0) || !at.done) return false;
+    if (this.count === this.port.length) this.grow();
+    const i = this.count++;
+    const [, address] = host;
+    if (typeof address === 'number') this.ipv4[i] = address;
+    else this.ipv6.set(i, address);
+    this.port[i] = port;
+    this.method[i] = method;
+    this.weight[i] = weight;
+    // %d of the kernel's unsigned counts: back to unsigned.
+    this.active[i] = active >>> 0;
+    this.inactive[i] = inactive >>> 0;
+    return true;
+  }
+
+  destinations(from: number, to: number): Destination[] {
+    const out: Destination[] = [];
+    for (let i = from; i < to; i++) {
+      const ipv6 = this.ipv6.get(i);
+      out.push({
+        family: ipv6 === undefined ? AF_INET : AF_INET6, address: ipv6 ?? ipv4Text(this.ipv4[i]), port: this.port[i],
+        fwdMethod: this.method[i], weight: this.weight[i],
+        upperThreshold: 0, lowerThreshold: 0, tunnelType: 0, tunnelPort: 0, tunnelFlags: 0,
+        activeConns: this.active[i], inactiveConns: this.inactive[i], persistentConns: 0,
+      });
+    }
+    return out;
+  }
+
+  private grow(): void {
+    const bigger = <T extends Uint32Array | Uint16Array | Uint8Array | Int32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.ipv4 = bigger(this.ipv4);
+    this.port = bigger(this.port);
+    this.method = bigger(this.method);
+    this.weight = bigger(this.weight);
+    this.active = bigger(this.active);
+    this.inactive = bigger(this.inactive);
+  }
 }

@@ -10,7 +10,7 @@ import type { Destination, Service } from '../ipvs/types';
 import { serviceKey } from '../ipvs/types';
 import type { IpvsApi, ServiceWithDestinations } from '../netlink/api';
 import { QueryError } from './results';
-import { parseServersFile, serversFileKey, type ServersByService } from './servers-file';
+import { readServersFile, serversFileKey, type ServersFile } from './servers-file';
 
 export interface Table {
   /** Every service, in kernel order. Throws QueryError. */
@@ -56,14 +56,14 @@ export const SERVERS_FILE_ATTEMPTS = 2;
  * SERVERS_FILE_ATTEMPTS tries, or when the file cannot be read, the servers
  * are dumped service by service as liveTable does.
  */
-export function serversFileTable(api: IpvsApi, readServersFile: () => Promise<string>, readAhead = READ_AHEAD): Table {
-  let servers: ServersByService | undefined;
+export function serversFileTable(api: IpvsApi, serversFileChunks: () => Iterable<Uint8Array>, readAhead = READ_AHEAD): Table {
+  let servers: ServersFile | undefined;
   return {
     services: async () => {
       let services: Service[] = [];
       for (let attempt = 0; attempt < SERVERS_FILE_ATTEMPTS; attempt++) {
         services = await readServices(api);
-        servers = await readServersFile().then(parseServersFile, () => undefined);
+        servers = readFileOrNot(serversFileChunks);
         if (servers === undefined) return services;
         if (sameServices(services, servers)) return services;
       }
@@ -74,7 +74,15 @@ export function serversFileTable(api: IpvsApi, readServersFile: () => Promise<st
   };
 }
 
-function sameServices(services: readonly Service[], servers: ServersByService): boolean {
+function readFileOrNot(chunks: () => Iterable<Uint8Array>): ServersFile | undefined {
+  try {
+    return readServersFile(chunks());
+  } catch {
+    return undefined;
+  }
+}
+
+function sameServices(services: readonly Service[], servers: ServersFile): boolean {
   if (services.length !== servers.size) return false;
   const seen = new Set<string>();
   for (const s of services) {
@@ -85,7 +93,7 @@ function sameServices(services: readonly Service[], servers: ServersByService): 
   return true;
 }
 
-async function* rowsFromFile(services: readonly Service[], servers: ServersByService): AsyncGenerator<ServiceWithDestinations> {
+async function* rowsFromFile(services: readonly Service[], servers: ServersFile): AsyncGenerator<ServiceWithDestinations> {
   for (const service of services) yield { service, destinations: servers.get(serversFileKey(service)) ?? [] };
 }
 

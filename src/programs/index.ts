@@ -20,6 +20,27 @@ import { takeApplyLock } from './lock';
 
 const CONNECTIONS_FILE = '/proc/net/ip_vs_conn';
 const SERVERS_FILE = '/proc/net/ip_vs';
+/** Bytes asked of each read() of a /proc file: the kernel fills as much of it as it has. */
+const PROC_READ_BYTES = 128 * 1024;
+
+/**
+ * A file read on this thread into one buffer, chunk after chunk (each good
+ * until the next is taken): a /proc file is made as it is read, so what a
+ * read costs is the kernel's either way, and a thread would only add a copy.
+ */
+function* fileChunks(file: string): Generator<Uint8Array> {
+  const fd = fsSync.openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(PROC_READ_BYTES);
+    for (;;) {
+      const n = fsSync.readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) return;
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    fsSync.closeSync(fd);
+  }
+}
 
 /**
  * The program name as the user typed it, which 1.31 quotes in its `Try ...`
@@ -130,8 +151,7 @@ export function cli(program: Program = 'ipvsadm'): void {
     resolver: systemResolver,
     posixlyCorrect: process.env.POSIXLY_CORRECT !== undefined || process.env.POSIX_ME_HARDER !== undefined,
     readConnections: () => fs.readFile(CONNECTIONS_FILE, 'latin1'),
-    // Read on this thread: a few hundred small reads, each a kernel call either way.
-    readServersFile: async () => fsSync.readFileSync(SERVERS_FILE, 'latin1'),
+    readServersFile: () => fileChunks(SERVERS_FILE),
     stdin: () => process.stdin,
     readTextFile: (file) => fs.readFile(file, 'utf8'),
     applyLock: takeApplyLock,

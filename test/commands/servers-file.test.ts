@@ -1,12 +1,13 @@
 // /proc/net/ip_vs as the plain listings read it (commands/servers-file.ts)
 // and the table that takes it only when it agrees with the dump of services.
-import { parseServersFile, serversFileKey } from '../../src/commands/servers-file';
+import { parseServersFile, readServersFile, serversFileKey, type ServersFile } from '../../src/commands/servers-file';
 import { collect, serversFileTable, SERVERS_FILE_ATTEMPTS } from '../../src/commands/table';
 import type { Destination, ServiceKey } from '../../src/ipvs/types';
 import { serviceKey } from '../../src/ipvs/types';
 import { listedDest, listedSvc, persistent, row } from '../support/builders';
 import { FakeIpvs, keyText } from '../support/fake-ipvs';
 import { run } from '../programs/harness';
+import { procChunks } from '../support/proc-chunks';
 
 /** A FakeIpvs that counts destination dumps. */
 class CountingIpvs extends FakeIpvs {
@@ -48,7 +49,28 @@ describe('parseServersFile', () => {
   });
 
   test('an empty table', () => {
-    expect(parseServersFile(new FakeIpvs().serversFile())).toEqual(new Map());
+    const parsed = parseServersFile(new FakeIpvs().serversFile())!;
+    expect(parsed.size).toBe(0);
+    expect([...parsed.keys()]).toEqual([]);
+  });
+
+  /** Everything a ServersFile says, to compare two. */
+  const contents = (f: ServersFile | undefined): [string, unknown][] | undefined => f && [...f.keys()].map((k) => [k, f.get(k)]);
+
+  test('read in chunks of any size, lines cut anywhere, it says the same as in one piece', () => {
+    const text = varied().serversFile();
+    const whole = contents(parseServersFile(text));
+    for (let size = 1; size <= text.length; size++) expect([size, contents(readServersFile(procChunks(text, size)))]).toEqual([size, whole]);
+  });
+
+  test('thousands of servers, beyond any column size it starts with', () => {
+    const ipvs = new FakeIpvs();
+    const many = Array.from({ length: 3000 }, (_, i) => listedDest(`10.${i >> 8}.${i & 255}.1:${1 + i}`, i % 4 === 3 ? 'route' : 'masq', { weight: i, activeConns: i * 7, inactiveConns: 2 ** 32 - 1 - i }));
+    const big = row(listedSvc('tcp 10.1.0.1:80'), ...many);
+    ipvs.entries.set(keyText(serviceKey(big.service)), big);
+    const parsed = readServersFile(procChunks(ipvs.serversFile(), 4096))!;
+    expect(parsed.get(serversFileKey(big.service))).toEqual(many.map(asInFile));
+    expect(parsed.get('fwm 1')).toBeUndefined();
   });
 
   test('anything unexpected: no table at all', () => {
@@ -58,11 +80,21 @@ describe('parseServersFile', () => {
     expect(parseServersFile(lines.slice(1).join('\n'))).toBeUndefined();
     // A service twice (a read() that resumed after the table changed).
     expect(parseServersFile([...lines.slice(0, 6), ...lines.slice(3, 6)].join('\n'))).toBeUndefined();
-    // A server before any service, an unknown protocol, an unknown method, a cut line.
+    // A server before any service, an unknown protocol, an unknown method, a cut line, a number out of int range.
     expect(parseServersFile([...lines.slice(0, 3), lines[4], ...lines.slice(3)].join('\n'))).toBeUndefined();
     expect(parseServersFile(good.replace('TCP  ', 'ICMP  '))).toBeUndefined();
     expect(parseServersFile(good.replace('Route  ', 'Bypass '))).toBeUndefined();
     expect(parseServersFile(good.slice(0, good.indexOf('Route') + 3))).toBeUndefined();
+    expect(parseServersFile(good.slice(0, -1))).toBeUndefined();
+    expect(parseServersFile(good.replace(/Route {3}0 /, 'Route   2147483648 '))).toBeUndefined();
+    expect(parseServersFile(good.replace(/Route {3}0 /, 'Route   -2147483648 '))).toBeDefined();
+    // Lower-case IPv4 digits, upper-case IPv6 ones, a missing field, a field too many.
+    expect(parseServersFile(good.replace('0A400001', '0a400001'))).toBeUndefined();
+    expect(parseServersFile(good.replace('2001:0db8', '2001:0DB8'))).toBeUndefined();
+    expect(parseServersFile(good.replace(/(Route +0 +7) +-?\d+/, '$1'))).toBeUndefined();
+    expect(parseServersFile(good.replace(/(Route +0 +7 +-?\d+)/, '$1 1'))).toBeUndefined();
+    // A line longer than the kernel ever writes, in chunks.
+    expect(readServersFile(procChunks(good.replace('wlc', 'w'.repeat(5000)), 1000))).toBeUndefined();
   });
 });
 
@@ -70,7 +102,7 @@ describe('serversFileTable', () => {
   test('a file that agrees with the dump: no destination dump at all', async () => {
     const ipvs = varied();
     let reads = 0;
-    const table = serversFileTable(ipvs, async () => (reads++, ipvs.serversFile()));
+    const table = serversFileTable(ipvs, () => (reads++, procChunks(ipvs.serversFile())));
     const rows = await collect(table);
     expect(ipvs.dumps).toEqual([]);
     expect(reads).toBe(1);
@@ -82,7 +114,7 @@ describe('serversFileTable', () => {
     const other = varied();
     other.entries.delete([...other.entries.keys()][1]);
     let reads = 0;
-    const rows = await collect(serversFileTable(ipvs, async () => (reads++, other.serversFile())));
+    const rows = await collect(serversFileTable(ipvs, () => (reads++, procChunks(other.serversFile()))));
     expect(reads).toBe(SERVERS_FILE_ATTEMPTS);
     expect(ipvs.dumps).toHaveLength(ipvs.entries.size);
     expect(rows).toEqual(await ipvs.table());
@@ -93,7 +125,7 @@ describe('serversFileTable', () => {
     const before = varied();
     before.entries.delete([...before.entries.keys()][0]);
     const files = [before.serversFile(), ipvs.serversFile()];
-    const rows = await collect(serversFileTable(ipvs, async () => files.shift()!));
+    const rows = await collect(serversFileTable(ipvs, () => procChunks(files.shift()!)));
     expect(ipvs.dumps).toEqual([]);
     expect(rows).toHaveLength(ipvs.entries.size);
   });
@@ -102,13 +134,15 @@ describe('serversFileTable', () => {
     const ipvs = varied();
     const v6 = row(listedSvc('fwm6 7'), listedDest('[fd00::2]:0'));
     ipvs.entries.set(keyText(serviceKey(v6.service)), v6);
-    await collect(serversFileTable(ipvs, async () => ipvs.serversFile()));
+    await collect(serversFileTable(ipvs, () => procChunks(ipvs.serversFile())));
     expect(ipvs.dumps).toHaveLength(ipvs.entries.size);
   });
 
   test('no file: dumps', async () => {
     const ipvs = varied();
-    const rows = await collect(serversFileTable(ipvs, async () => Promise.reject(new Error('ENOENT'))));
+    const rows = await collect(serversFileTable(ipvs, () => {
+      throw new Error('ENOENT');
+    }));
     expect(rows).toEqual(await ipvs.table());
     expect(ipvs.dumps).toHaveLength(ipvs.entries.size);
   });

@@ -4,6 +4,7 @@ import { runProgram, type ProgramDeps } from '../../src/programs/ipvsadm';
 import { createStdio } from '../../src/programs/output';
 import { FamilyNotFoundError } from '../../src/netlink/errors';
 import { FakeIpvs } from '../support/fake-ipvs';
+import { procChunks } from '../support/proc-chunks';
 import type { TerminalIo } from '../../src/programs/top';
 
 export interface Captured {
@@ -58,10 +59,10 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
       if (options.connections === undefined) throw new Error('ENOENT');
       return typeof options.connections === 'function' ? options.connections() : options.connections;
     },
-    readServersFile: async () => {
-      if (typeof options.serversFile === 'string' && options.serversFile !== 'none') return options.serversFile;
+    readServersFile: () => {
+      if (typeof options.serversFile === 'string' && options.serversFile !== 'none') return procChunks(options.serversFile);
       if (options.serversFile === 'none' || !(options.kernel instanceof FakeIpvs)) throw new Error('ENOENT');
-      return options.kernel.serversFile();
+      return procChunks(options.kernel.serversFile());
     },
     stdin: async function* () {
       if (options.stdin !== undefined) yield options.stdin;

@@ -1,0 +1,16 @@
+/**
+ * A /proc file as the programs read it (commands/context.ts
+ * readServersFile): chunks of `size` bytes, each written over the one before
+ * in a single buffer, so a reader that keeps a chunk past the next one sees
+ * it change, as it would with the real reader.
+ */
+export function* procChunks(text: string, size = 97): Generator<Uint8Array> {
+  const bytes = Buffer.from(text, 'latin1');
+  const buffer = new Uint8Array(size);
+  for (let from = 0; from < bytes.length; from += size) {
+    const n = Math.min(size, bytes.length - from);
+    buffer.set(bytes.subarray(from, from + n));
+    yield buffer.subarray(0, n);
+  }
+  buffer.fill(0x7e);
+}
