@@ -19,8 +19,7 @@ const CACHE = path.join(__dirname, '..', 'dist', 'ipvsadm.cache');
 
 /**
  * Runs the bundle as a CommonJS module and returns its exports; with
- * `makeCache`, also returns V8's code cache of it, functions compiled so far
- * included.
+ * `makeCache`, also returns V8's code cache of it, every function compiled.
  */
 function loadBundle(makeCache = false) {
   const source = fs.readFileSync(BUNDLE, 'utf8');
@@ -32,7 +31,18 @@ function loadBundle(makeCache = false) {
       // No cache: compile from source.
     }
   }
-  const script = new vm.Script(wrap(source), { filename: BUNDLE, cachedData });
+  // The cache is made with every function compiled, not only those the
+  // bundle's top level runs: in the lab each function compiled at run time
+  // reads the clock several times (system calls there), and a command runs
+  // hundreds of the bundle's functions. The flag is put back before the
+  // cache is written, so it carries the flags every run has.
+  if (makeCache) require('v8').setFlagsFromString('--no-lazy');
+  let script;
+  try {
+    script = new vm.Script(wrap(source), { filename: BUNDLE, cachedData });
+  } finally {
+    if (makeCache) require('v8').setFlagsFromString('--lazy');
+  }
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));
   return { exports: module.exports, cache: makeCache ? script.createCachedData() : undefined };

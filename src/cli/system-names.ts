@@ -4,7 +4,6 @@
  * match wins, names case-sensitive), hosts through getaddrinfo/getnameinfo
  * (so /etc/hosts and DNS both work). Lookups never throw and are bounded.
  */
-import { promises as dnsPromises } from 'dns';
 import * as fs from 'fs';
 import type { NameResolver } from './names';
 
@@ -51,9 +50,12 @@ async function bounded<T>(work: Promise<T>, ms: number): Promise<T | undefined> 
   }
 }
 
-const defaultLookup = async (name: string) => (await dnsPromises.lookup(name, { family: 4 })).address;
+// Loaded when a name is first looked up: most commands never do (-n, or no addresses to print).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dns = (): typeof import('dns').promises => (require('dns') as typeof import('dns')).promises;
+const defaultLookup = async (name: string) => (await dns().lookup(name, { family: 4 })).address;
 // getnameinfo with NI_NAMEREQD: rejects when the address has no name.
-const defaultLookupService = async (address: string) => (await dnsPromises.lookupService(address, 0)).hostname;
+const defaultLookupService = async (address: string) => (await dns().lookupService(address, 0)).hostname;
 
 export function createSystemResolver(options: SystemResolverOptions = {}): NameResolver {
   const servicesPath = options.servicesPath ?? '/etc/services';

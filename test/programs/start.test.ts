@@ -38,6 +38,30 @@ describe('bin/start.js', () => {
     expect(c.run()).toMatchObject({ status: 0, stdout: 'cli ipvsadm ipvsadm.js function\n', stderr: '' });
   });
 
+  test('the cache holds every function, and a fresh node takes it', () => {
+    const c = checkout();
+    made.push(c.dir);
+    const bundle = path.join(c.dir, 'dist', 'ipvsadm.js');
+    // Functions the top level never calls: a lazy cache would leave them out.
+    const uncalled = Array.from({ length: 50 }, (_, i) => `function f${i}(a) { return [a, ${i}].map((x) => x * 2).join(',') + String(a * ${i}); }`).join('\n');
+    fs.appendFileSync(bundle, `${uncalled}\nexports.f = [${Array.from({ length: 50 }, (_, i) => `f${i}`).join(', ')}];\n`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const start = require(path.join(c.dir, 'bin', 'start.js')) as { loadBundle(make: boolean): { cache: Buffer }; CACHE: string };
+    const { cache } = start.loadBundle(true);
+    fs.writeFileSync(start.CACHE, cache);
+    const check = [
+      "const fs = require('fs'), vm = require('vm'), { wrap } = require('module');",
+      `const s = new vm.Script(wrap(fs.readFileSync(${JSON.stringify(bundle)}, 'utf8')), { filename: ${JSON.stringify(bundle)}, cachedData: fs.readFileSync(${JSON.stringify(start.CACHE)}) });`,
+      'const lazy = new vm.Script(wrap(fs.readFileSync(' + JSON.stringify(bundle) + ", 'utf8')), { filename: 'other.js' }).createCachedData().length;",
+      'process.stdout.write(JSON.stringify({ rejected: s.cachedDataRejected, eagerBytes: fs.statSync(' + JSON.stringify(start.CACHE) + ').size, lazy }));',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['-e', check], { encoding: 'utf8' });
+    const { rejected, eagerBytes, lazy } = JSON.parse(r.stdout) as { rejected: boolean; eagerBytes: number; lazy: number };
+    expect(rejected).toBe(false);
+    expect(eagerBytes).toBeGreaterThan(2 * lazy);
+    expect(c.run()).toMatchObject({ status: 0, stdout: 'cli ipvsadm ipvsadm.js function\n', stderr: '' });
+  });
+
   test('a cache that does not fit the bundle is ignored', () => {
     const c = checkout();
     made.push(c.dir);
