@@ -26,7 +26,7 @@
  *   FWM  00000007 wlc [ops ][persistent ...]
  *
  * A file of 160,000 servers is 10 MB. It is read as bytes, chunk by chunk,
- * and each server kept as a few numbers in typed arrays (about 20 bytes);
+ * and each server kept as five numbers in a typed array (20 bytes);
  * a server becomes a Destination only when its service's row is printed, so
  * what a listing holds is the services and these columns, and the rows it
  * has not printed yet.
@@ -247,15 +247,15 @@ class Cursor {
   }
 }
 
-/** Servers as columns of numbers; IPv6 addresses (rare) as text beside them. */
+/** Servers in blocks of this many (a block is one typed array: nothing is copied as the file grows). */
+const BLOCK = 4096;
+/** Numbers kept per server: IPv4 address, port and method, weight, active and inactive connections. */
+const FIELDS = 5;
+
+/** Servers as numbers, FIELDS each, in blocks; IPv6 addresses (rare) as text beside them. */
 class Columns {
   count = 0;
-  private ipv4 = new Uint32Array(256);
-  private port = new Uint16Array(256);
-  private method = new Uint8Array(256);
-  private weight = new Int32Array(256);
-  private active = new Uint32Array(256);
-  private inactive = new Uint32Array(256);
+  private readonly blocks: Uint32Array[] = [];
   private readonly ipv6 = new Map<number, string>();
 
   /** A server line after its arrow; false when it is not one this reader knows. */
@@ -272,45 +272,34 @@ class Columns {
     if (active === undefined || !at.spaces()) return false;
     const inactive = at.int();
     if (inactive === undefined || !at.spaces(0) || !at.done) return false;
-    if (this.count === this.port.length) this.grow();
     const i = this.count++;
+    if (i % BLOCK === 0) this.blocks.push(new Uint32Array(BLOCK * FIELDS));
+    const block = this.blocks[this.blocks.length - 1];
+    const at0 = (i % BLOCK) * FIELDS;
     const [, address] = host;
-    if (typeof address === 'number') this.ipv4[i] = address;
+    if (typeof address === 'number') block[at0] = address;
     else this.ipv6.set(i, address);
-    this.port[i] = port;
-    this.method[i] = method;
-    this.weight[i] = weight;
-    // %d of the kernel's unsigned counts: back to unsigned.
-    this.active[i] = active >>> 0;
-    this.inactive[i] = inactive >>> 0;
+    block[at0 + 1] = port | (method << 16);
+    block[at0 + 2] = weight;
+    // %d of the kernel's unsigned counts: back to unsigned (the array keeps them so).
+    block[at0 + 3] = active;
+    block[at0 + 4] = inactive;
     return true;
   }
 
   destinations(from: number, to: number): Destination[] {
     const out: Destination[] = [];
     for (let i = from; i < to; i++) {
-      const ipv6 = this.ipv6.get(i);
+      const block = this.blocks[Math.floor(i / BLOCK)];
+      const at = (i % BLOCK) * FIELDS;
+      const ipv6 = this.ipv6.size === 0 ? undefined : this.ipv6.get(i);
       out.push({
-        family: ipv6 === undefined ? AF_INET : AF_INET6, address: ipv6 ?? ipv4Text(this.ipv4[i]), port: this.port[i],
-        fwdMethod: this.method[i], weight: this.weight[i],
+        family: ipv6 === undefined ? AF_INET : AF_INET6, address: ipv6 ?? ipv4Text(block[at]), port: block[at + 1] & 0xffff,
+        fwdMethod: block[at + 1] >>> 16, weight: block[at + 2] | 0,
         upperThreshold: 0, lowerThreshold: 0, tunnelType: 0, tunnelPort: 0, tunnelFlags: 0,
-        activeConns: this.active[i], inactiveConns: this.inactive[i], persistentConns: 0,
+        activeConns: block[at + 3], inactiveConns: block[at + 4], persistentConns: 0,
       });
     }
     return out;
-  }
-
-  private grow(): void {
-    const bigger = <T extends Uint32Array | Uint16Array | Uint8Array | Int32Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.ipv4 = bigger(this.ipv4);
-    this.port = bigger(this.port);
-    this.method = bigger(this.method);
-    this.weight = bigger(this.weight);
-    this.active = bigger(this.active);
-    this.inactive = bigger(this.inactive);
   }
 }

@@ -58,6 +58,7 @@ export const SERVERS_FILE_ATTEMPTS = 2;
  */
 export function serversFileTable(api: IpvsApi, serversFileChunks: () => Iterable<Uint8Array>, readAhead = READ_AHEAD): Table {
   let servers: ServersFile | undefined;
+  let keys: Map<Service, string> | undefined;
   return {
     services: async () => {
       let services: Service[] = [];
@@ -65,12 +66,13 @@ export function serversFileTable(api: IpvsApi, serversFileChunks: () => Iterable
         services = await readServices(api);
         servers = readFileOrNot(serversFileChunks);
         if (servers === undefined) return services;
-        if (sameServices(services, servers)) return services;
+        keys = fileKeys(services, servers);
+        if (keys !== undefined) return services;
       }
       servers = undefined;
       return services;
     },
-    rows: (services) => (servers ? rowsFromFile(services, servers) : readRows(api, services, readAhead)),
+    rows: (services) => (servers && keys ? rowsFromFile(services, servers, keys) : readRows(api, services, readAhead)),
   };
 }
 
@@ -82,19 +84,22 @@ function readFileOrNot(chunks: () => Iterable<Uint8Array>): ServersFile | undefi
   }
 }
 
-function sameServices(services: readonly Service[], servers: ServersFile): boolean {
-  if (services.length !== servers.size) return false;
+/** Each service's key in the file, when the file names exactly these services, each once. */
+function fileKeys(services: readonly Service[], servers: ServersFile): Map<Service, string> | undefined {
+  if (services.length !== servers.size) return undefined;
+  const keys = new Map<Service, string>();
   const seen = new Set<string>();
   for (const s of services) {
     const key = serversFileKey(s);
-    if (seen.has(key) || !servers.has(key)) return false;
+    if (seen.has(key) || !servers.has(key)) return undefined;
     seen.add(key);
+    keys.set(s, key);
   }
-  return true;
+  return keys;
 }
 
-async function* rowsFromFile(services: readonly Service[], servers: ServersFile): AsyncGenerator<ServiceWithDestinations> {
-  for (const service of services) yield { service, destinations: servers.get(serversFileKey(service)) ?? [] };
+async function* rowsFromFile(services: readonly Service[], servers: ServersFile, keys: Map<Service, string>): AsyncGenerator<ServiceWithDestinations> {
+  for (const service of services) yield { service, destinations: servers.get(keys.get(service) ?? serversFileKey(service)) ?? [] };
 }
 
 async function* readRows(api: IpvsApi, services: readonly Service[], readAhead: number): AsyncGenerator<ServiceWithDestinations> {

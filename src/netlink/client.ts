@@ -78,7 +78,7 @@ export class IpvsClient implements IpvsApi {
   }
 
   async services(): Promise<Service[]> {
-    return this.transport.dump(this.toRequest(requests.dumpServices()), readServiceReply);
+    return this.transport.dump({ ...this.toRequest(requests.dumpServices()), large: true }, readServiceReply);
   }
 
   async service(key: ServiceKey): Promise<Service> {

@@ -65,7 +65,7 @@ describe('parseServersFile', () => {
 
   test('thousands of servers, beyond any column size it starts with', () => {
     const ipvs = new FakeIpvs();
-    const many = Array.from({ length: 3000 }, (_, i) => listedDest(`10.${i >> 8}.${i & 255}.1:${1 + i}`, i % 4 === 3 ? 'route' : 'masq', { weight: i, activeConns: i * 7, inactiveConns: 2 ** 32 - 1 - i }));
+    const many = Array.from({ length: 9000 }, (_, i) => listedDest(`10.${i >> 8}.${i & 255}.1:${1 + i}`, i % 4 === 3 ? 'route' : 'masq', { weight: i, activeConns: i * 7, inactiveConns: 2 ** 32 - 1 - i }));
     const big = row(listedSvc('tcp 10.1.0.1:80'), ...many);
     ipvs.entries.set(keyText(serviceKey(big.service)), big);
     const parsed = readServersFile(procChunks(ipvs.serversFile(), 4096))!;

@@ -15,7 +15,7 @@ import type { ChannelPool } from './pool';
 export async function dumpWithRestarts<T>(pool: ChannelPool, type: number, req: Request, retries: number, read: ReplyReader<T>): Promise<T[]> {
   let attempt = 0;
   for (;;) {
-    const channel = await pool.acquireForDump(req.op);
+    const channel = await pool.acquireForDump(req.op, req.large);
     let bytes = 0;
     const counted: ReplyReader<T> = (data, start, end) => {
       bytes += end - start;

@@ -23,6 +23,11 @@ export interface Request {
   op: string;
   /** Overrides the transport's deadline (slow commands). */
   timeoutMs?: number;
+  /**
+   * A dump of the whole table, large whenever the table is: read in bulk
+   * from its first datagram (see pool.ts).
+   */
+  large?: boolean;
 }
 
 /**

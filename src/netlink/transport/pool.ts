@@ -5,6 +5,12 @@
  * request socket included (with `size` 1, dumps share that one). Dump sockets
  * read exactly until a dump of a command brings BULK_DUMP_BYTES or more; from
  * then on that command's dumps go to sockets that read in bulk (socket.ts).
+ * A dump said to be large (the services of the whole table) reads in bulk
+ * from the start: the kernel makes each round of a dump walk the table from
+ * its first entry up to where the last round stopped, so a dump of N entries
+ * in rounds of k costs it about N * N / 2k steps, and a bulk read makes k
+ * about eight times larger (16,000 services: 1.4 s read exactly in the lab,
+ * against about 0.3 s in bulk).
  * A tainted socket, one a dump may still be running on, is closed once
  * nothing waits on it.
  */
@@ -49,11 +55,14 @@ export class ChannelPool {
     return live ?? this.open('requests');
   }
 
-  /** A socket no other dump is using, for a dump of command `op`; waits for one when all `size` are busy. */
-  async acquireForDump(op: string): Promise<Channel> {
+  /**
+   * A socket no other dump is using, for a dump of command `op` (`large`: see
+   * above); waits for one when all `size` are busy.
+   */
+  async acquireForDump(op: string, large = false): Promise<Channel> {
     for (;;) {
       if (this.closed) throw new TransportError('netlink transport is closed');
-      const use = this.size === 1 ? 'requests' : this.bulkOps.has(op) ? 'bulk-dumps' : 'dumps';
+      const use = this.size === 1 ? 'requests' : large || this.bulkOps.has(op) ? 'bulk-dumps' : 'dumps';
       const free = this.channels.find((c) => c.use === use && !c.closed && !c.tainted && !c.dumping);
       if (free) {
         free.dumping = true;
