@@ -34,28 +34,36 @@
 import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, type Destination } from '../ipvs/types';
 import { formatIPv6 } from '../netlink/inet';
 
-/** The services of the file with their servers, by serversFileKey. */
-export interface ServersFile {
-  /** Services named, each once. */
-  readonly size: number;
-  has(key: string): boolean;
-  /** Keys in the file's order. */
-  keys(): IterableIterator<string>;
-  /** One service's servers in kernel order, made when asked; undefined for a service the file does not name. */
-  get(key: string): Destination[] | undefined;
+/** A service as the file names it (fwmark services carry no address family there), and where its servers lie. */
+export interface FileService {
+  protocol: number;
+  family: number;
+  address: string;
+  port: number;
+  fwmark: number;
+  /** Its servers are `from` up to `to` of the file's. */
+  from: number;
+  to: number;
 }
 
-/** The key of a service as the file names it: fwmark services carry no address family there. */
-export function serversFileKey(s: { family: number; protocol: number; address: string; port: number; fwmark: number }): string {
-  return s.fwmark !== 0 ? `fwm ${s.fwmark >>> 0}` : `${s.family} ${s.protocol} ${s.address} ${s.port}`;
+/** The services of the file in its order, which is the kernel's, that of the netlink dump. */
+export interface ServersFile {
+  readonly services: readonly FileService[];
+  /** One service's servers in kernel order, made when asked. */
+  servers(service: FileService): Destination[];
+}
+
+/** Whether the file's service is `s`: the same identity (a fwmark service's family aside). */
+export function sameService(s: { family: number; protocol: number; address: string; port: number; fwmark: number }, f: FileService): boolean {
+  if (s.fwmark !== 0 || f.fwmark !== 0) return s.fwmark >>> 0 === f.fwmark;
+  return s.protocol === f.protocol && s.port === f.port && s.family === f.family && s.address === f.address;
 }
 
 /**
  * Every service's servers, from the file's bytes in chunks of any size (a
  * chunk need only stay as it is until the next is taken); undefined when a
- * line is not what this reader knows, the file ends inside a line, or a
- * service appears twice (then the file is not to be trusted, and the caller
- * dumps).
+ * line is not what this reader knows or the file ends inside a line (then
+ * the file is not to be trusted, and the caller dumps).
  */
 export function readServersFile(chunks: Iterable<Uint8Array>): ServersFile | undefined {
   const reader = new Reader();
@@ -82,9 +90,7 @@ const MAX_LINE = 4096;
 /** The file read so far: lines parsed as they complete, a cut line carried to the next chunk. */
 class Reader {
   private readonly servers = new Columns();
-  private readonly services = new Map<string, number>();
-  /** Where each service's servers start in `servers`, by the service's place in the file. */
-  private starts: number[] = [];
+  private readonly services: FileService[] = [];
   private lineNumber = 0;
   private carry: Uint8Array | undefined;
 
@@ -116,16 +122,8 @@ class Reader {
   end(): ServersFile | undefined {
     if (this.carry !== undefined || this.lineNumber < TITLES.length) return undefined;
     const { services, servers } = this;
-    const starts = [...this.starts, servers.count];
-    return {
-      size: services.size,
-      has: (key) => services.has(key),
-      keys: () => services.keys(),
-      get: (key) => {
-        const i = services.get(key);
-        return i === undefined ? undefined : servers.destinations(starts[i], starts[i + 1]);
-      },
-    };
+    services.forEach((s, i) => (s.to = i + 1 < services.length ? services[i + 1].from : servers.count));
+    return { services, servers: (s) => servers.destinations(s.from, s.to) };
   }
 
   /** One line, bytes [from, end) of `b` without its newline. */
@@ -133,11 +131,10 @@ class Reader {
     const n = this.lineNumber++;
     if (n < TITLES.length) return startsWith(b, from, end, TITLES[n]);
     if (from === end) return true;
-    if (startsWith(b, from, end, ARROW)) return this.starts.length > 0 && this.servers.add(new Cursor(b, from + ARROW.length, end));
-    const key = serviceKey(b, from, end);
-    if (key === undefined || this.services.has(key)) return false;
-    this.services.set(key, this.starts.length);
-    this.starts.push(this.servers.count);
+    if (startsWith(b, from, end, ARROW)) return this.services.length > 0 && this.servers.add(new Cursor(b, from + ARROW.length, end));
+    const service = serviceLine(b, from, end, this.servers.count);
+    if (service === undefined) return false;
+    this.services.push(service);
     return true;
   }
 }
@@ -148,22 +145,23 @@ function startsWith(b: Uint8Array, from: number, end: number, prefix: Uint8Array
   return true;
 }
 
-/** The key of a service line, or undefined when the line is not one this reader knows. */
-function serviceKey(b: Uint8Array, from: number, end: number): string | undefined {
-  if (startsWith(b, from, end, FWM)) {
-    const at = new Cursor(b, from + FWM.length, end);
-    const mark = at.hex(8, true);
-    return mark !== undefined && at.byte(SPACE) ? `fwm ${mark}` : undefined;
+/** The service of a service line, its servers to start at `from`; undefined when the line is not one this reader knows. */
+function serviceLine(b: Uint8Array, start: number, end: number, from: number): FileService | undefined {
+  if (startsWith(b, start, end, FWM)) {
+    const at = new Cursor(b, start + FWM.length, end);
+    const fwmark = at.hex(8, true);
+    if (fwmark === undefined || !at.byte(SPACE)) return undefined;
+    return { protocol: 0, family: 0, address: '', port: 0, fwmark, from, to: from };
   }
   for (const [name, protocol] of PROTOCOLS) {
-    if (!startsWith(b, from, end, name)) continue;
-    const at = new Cursor(b, from + name.length, end);
+    if (!startsWith(b, start, end, name)) continue;
+    const at = new Cursor(b, start + name.length, end);
     const host = at.host();
     if (host === undefined || !at.byte(0x3a)) return undefined;
     const port = at.hex(4, true);
     if (port === undefined || !at.byte(SPACE)) return undefined;
     const [family, address] = host;
-    return `${family} ${protocol} ${typeof address === 'number' ? ipv4Text(address) : address} ${port}`;
+    return { protocol, family, address: typeof address === 'number' ? ipv4Text(address) : address, port, fwmark: 0, from, to: from };
   }
   return undefined;
 }

@@ -10,7 +10,7 @@ import type { Destination, Service } from '../ipvs/types';
 import { serviceKey } from '../ipvs/types';
 import type { IpvsApi, ServiceWithDestinations } from '../netlink/api';
 import { QueryError } from './results';
-import { readServersFile, serversFileKey, type ServersFile } from './servers-file';
+import { readServersFile, sameService, type FileService, type ServersFile } from './servers-file';
 
 export interface Table {
   /** Every service, in kernel order. Throws QueryError. */
@@ -49,30 +49,32 @@ export const SERVERS_FILE_ATTEMPTS = 2;
 /**
  * The live table with every server read from /proc/net/ip_vs
  * (servers-file.ts) in one go, for the listing whose server lines need no
- * more than it says: the plain `-L`. The file is taken only when it names
- * exactly the services of the dump, each once (so no service was added,
- * removed or skipped between the two reads, and no two fwmark services
- * share a mark, which the file cannot tell apart); after
- * SERVERS_FILE_ATTEMPTS tries, or when the file cannot be read, the servers
- * are dumped service by service as liveTable does.
+ * more than it says: the plain `-L`. The kernel writes the file in the order
+ * of the netlink dump of services, so the file is taken only when it names
+ * the services of the dump, one for one in the same order (so no service
+ * was added, removed or skipped between the two reads, and fwmark services
+ * of two families with one mark, which the file does not tell apart, are
+ * told apart by their place); after SERVERS_FILE_ATTEMPTS tries, or when
+ * the file cannot be read, the servers are dumped service by service as
+ * liveTable does.
  */
 export function serversFileTable(api: IpvsApi, serversFileChunks: () => Iterable<Uint8Array>, readAhead = READ_AHEAD): Table {
-  let servers: ServersFile | undefined;
-  let keys: Map<Service, string> | undefined;
+  let file: ServersFile | undefined;
+  let places: Map<Service, FileService> | undefined;
   return {
     services: async () => {
       let services: Service[] = [];
       for (let attempt = 0; attempt < SERVERS_FILE_ATTEMPTS; attempt++) {
         services = await readServices(api);
-        servers = readFileOrNot(serversFileChunks);
-        if (servers === undefined) return services;
-        keys = fileKeys(services, servers);
-        if (keys !== undefined) return services;
+        file = readFileOrNot(serversFileChunks);
+        if (file === undefined) return services;
+        places = placesInFile(services, file);
+        if (places !== undefined) return services;
       }
-      servers = undefined;
+      file = undefined;
       return services;
     },
-    rows: (services) => (servers && keys ? rowsFromFile(services, servers, keys) : readRows(api, services, readAhead)),
+    rows: (services) => (file && places ? rowsFromFile(services, file, places) : readRows(api, services, readAhead)),
   };
 }
 
@@ -84,22 +86,22 @@ function readFileOrNot(chunks: () => Iterable<Uint8Array>): ServersFile | undefi
   }
 }
 
-/** Each service's key in the file, when the file names exactly these services, each once. */
-function fileKeys(services: readonly Service[], servers: ServersFile): Map<Service, string> | undefined {
-  if (services.length !== servers.size) return undefined;
-  const keys = new Map<Service, string>();
-  const seen = new Set<string>();
-  for (const s of services) {
-    const key = serversFileKey(s);
-    if (seen.has(key) || !servers.has(key)) return undefined;
-    seen.add(key);
-    keys.set(s, key);
+/** Each service's place in the file, when the file names these services one for one, in this order. */
+function placesInFile(services: readonly Service[], file: ServersFile): Map<Service, FileService> | undefined {
+  if (services.length !== file.services.length) return undefined;
+  const places = new Map<Service, FileService>();
+  for (let i = 0; i < services.length; i++) {
+    if (!sameService(services[i], file.services[i])) return undefined;
+    places.set(services[i], file.services[i]);
   }
-  return keys;
+  return places;
 }
 
-async function* rowsFromFile(services: readonly Service[], servers: ServersFile, keys: Map<Service, string>): AsyncGenerator<ServiceWithDestinations> {
-  for (const service of services) yield { service, destinations: servers.get(keys.get(service) ?? serversFileKey(service)) ?? [] };
+async function* rowsFromFile(services: readonly Service[], file: ServersFile, places: Map<Service, FileService>): AsyncGenerator<ServiceWithDestinations> {
+  for (const service of services) {
+    const place = places.get(service);
+    yield { service, destinations: place ? file.servers(place) : [] };
+  }
 }
 
 async function* readRows(api: IpvsApi, services: readonly Service[], readAhead: number): AsyncGenerator<ServiceWithDestinations> {

@@ -1,8 +1,8 @@
 // /proc/net/ip_vs as the plain listings read it (commands/servers-file.ts)
 // and the table that takes it only when it agrees with the dump of services.
-import { parseServersFile, readServersFile, serversFileKey, type ServersFile } from '../../src/commands/servers-file';
+import { parseServersFile, readServersFile, sameService, type ServersFile } from '../../src/commands/servers-file';
 import { collect, serversFileTable, SERVERS_FILE_ATTEMPTS } from '../../src/commands/table';
-import type { Destination, ServiceKey } from '../../src/ipvs/types';
+import type { Destination, Service, ServiceKey } from '../../src/ipvs/types';
 import { serviceKey } from '../../src/ipvs/types';
 import { listedDest, listedSvc, persistent, row } from '../support/builders';
 import { FakeIpvs, keyText } from '../support/fake-ipvs';
@@ -39,23 +39,35 @@ function asInFile(d: Destination): Destination {
 }
 
 describe('parseServersFile', () => {
-  test('every service once, with its servers in kernel order: IPv4, IPv6, fwmark, persistence, ops', async () => {
+  /** What the file says of a service: its identity, fwmark services without a family. */
+  const identity = (s: Service): object =>
+    s.fwmark !== 0
+      ? { protocol: 0, family: 0, address: '', port: 0, fwmark: s.fwmark }
+      : { protocol: s.protocol, family: s.family, address: s.address, port: s.port, fwmark: 0 };
+
+  test('every service in kernel order, with its servers in kernel order: IPv4, IPv6, fwmark, persistence, ops', async () => {
     const ipvs = varied();
     const parsed = parseServersFile(ipvs.serversFile())!;
     expect(parsed).toBeDefined();
     const table = await ipvs.table();
-    expect([...parsed.keys()]).toEqual(table.map((r) => serversFileKey(r.service)));
-    for (const r of table) expect(parsed.get(serversFileKey(r.service))).toEqual(r.destinations.map(asInFile));
+    expect(parsed.services.map(({ from, to, ...id }) => id)).toEqual(table.map((r) => identity(r.service)));
+    table.forEach((r, i) => {
+      expect(sameService(r.service, parsed.services[i])).toBe(true);
+      expect(parsed.servers(parsed.services[i])).toEqual(r.destinations.map(asInFile));
+    });
+    // Each service is only itself.
+    expect(sameService(table[0].service, parsed.services[1])).toBe(false);
+    expect(sameService({ ...table[0].service, port: 81 }, parsed.services[0])).toBe(false);
+    expect(sameService({ ...table[0].service, protocol: 17 }, parsed.services[0])).toBe(false);
+    expect(sameService({ ...table[0].service, address: '10.1.0.9' }, parsed.services[0])).toBe(false);
   });
 
   test('an empty table', () => {
-    const parsed = parseServersFile(new FakeIpvs().serversFile())!;
-    expect(parsed.size).toBe(0);
-    expect([...parsed.keys()]).toEqual([]);
+    expect(parseServersFile(new FakeIpvs().serversFile())!.services).toEqual([]);
   });
 
   /** Everything a ServersFile says, to compare two. */
-  const contents = (f: ServersFile | undefined): [string, unknown][] | undefined => f && [...f.keys()].map((k) => [k, f.get(k)]);
+  const contents = (f: ServersFile | undefined): unknown => f && f.services.map((s) => [s, f.servers(s)]);
 
   test('read in chunks of any size, lines cut anywhere, it says the same as in one piece', () => {
     const text = varied().serversFile();
@@ -63,14 +75,15 @@ describe('parseServersFile', () => {
     for (let size = 1; size <= text.length; size++) expect([size, contents(readServersFile(procChunks(text, size)))]).toEqual([size, whole]);
   });
 
-  test('thousands of servers, beyond any column size it starts with', () => {
+  test('thousands of servers, over more than one block', () => {
     const ipvs = new FakeIpvs();
     const many = Array.from({ length: 9000 }, (_, i) => listedDest(`10.${i >> 8}.${i & 255}.1:${1 + i}`, i % 4 === 3 ? 'route' : 'masq', { weight: i, activeConns: i * 7, inactiveConns: 2 ** 32 - 1 - i }));
     const big = row(listedSvc('tcp 10.1.0.1:80'), ...many);
-    ipvs.entries.set(keyText(serviceKey(big.service)), big);
+    const after = row(listedSvc('udp 10.1.0.1:53'), listedDest('10.9.9.9:53'));
+    for (const r of [big, after]) ipvs.entries.set(keyText(serviceKey(r.service)), r);
     const parsed = readServersFile(procChunks(ipvs.serversFile(), 4096))!;
-    expect(parsed.get(serversFileKey(big.service))).toEqual(many.map(asInFile));
-    expect(parsed.get('fwm 1')).toBeUndefined();
+    expect(parsed.servers(parsed.services[0])).toEqual(many.map(asInFile));
+    expect(parsed.servers(parsed.services[1])).toEqual([asInFile(after.destinations[0])]);
   });
 
   test('anything unexpected: no table at all', () => {
@@ -78,8 +91,6 @@ describe('parseServersFile', () => {
     const lines = good.split('\n');
     expect(parseServersFile('')).toBeUndefined();
     expect(parseServersFile(lines.slice(1).join('\n'))).toBeUndefined();
-    // A service twice (a read() that resumed after the table changed).
-    expect(parseServersFile([...lines.slice(0, 6), ...lines.slice(3, 6)].join('\n'))).toBeUndefined();
     // A server before any service, an unknown protocol, an unknown method, a cut line, a number out of int range.
     expect(parseServersFile([...lines.slice(0, 3), lines[4], ...lines.slice(3)].join('\n'))).toBeUndefined();
     expect(parseServersFile(good.replace('TCP  ', 'ICMP  '))).toBeUndefined();
@@ -130,12 +141,34 @@ describe('serversFileTable', () => {
     expect(rows).toHaveLength(ipvs.entries.size);
   });
 
-  test('fwmark services of both families with one mark: the file cannot tell them apart, so the table is dumped', async () => {
+  test('fwmark services of both families with one mark: told apart by their place, no dump', async () => {
     const ipvs = varied();
     const v6 = row(listedSvc('fwm6 7'), listedDest('[fd00::2]:0'));
     ipvs.entries.set(keyText(serviceKey(v6.service)), v6);
-    await collect(serversFileTable(ipvs, () => procChunks(ipvs.serversFile())));
-    expect(ipvs.dumps).toHaveLength(ipvs.entries.size);
+    const rows = await collect(serversFileTable(ipvs, () => procChunks(ipvs.serversFile())));
+    expect(ipvs.dumps).toEqual([]);
+    expect(rows.filter((r) => r.service.fwmark === 7).map((r) => [r.service.family, r.destinations.map((d) => d.address)])).toEqual([
+      [2, ['10.64.0.3', 'fd00::1']],
+      [10, ['fd00::2']],
+    ]);
+  });
+
+  test('the same services in another order, or one twice in place of another: not taken', async () => {
+    const ipvs = varied();
+    const text = ipvs.serversFile();
+    const lines = text.split('\n');
+    // The first two services (with their servers) swapped; the first named twice, the second not at all.
+    const first = lines.slice(3, 6);
+    const second = lines.slice(6, 8);
+    const swapped = [...lines.slice(0, 3), ...second, ...first, ...lines.slice(8)].join('\n');
+    const twice = [...lines.slice(0, 3), ...first, ...first.slice(0, 1), ...lines.slice(8)].join('\n');
+    expect(first[0]).toMatch(/^TCP /);
+    expect(second[0]).toMatch(/^UDP /);
+    for (const file of [swapped, twice]) {
+      const fresh = varied();
+      await collect(serversFileTable(fresh, () => procChunks(file)));
+      expect(fresh.dumps).toHaveLength(fresh.entries.size);
+    }
   });
 
   test('no file: dumps', async () => {

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseServersFile, serversFileKey } from '../../src/commands/servers-file';
+import { parseServersFile, sameService } from '../../src/commands/servers-file';
 import { collect, serversFileTable } from '../../src/commands/table';
 import { applyOne } from '../../src/netlink/api';
 import type { IpvsClient } from '../../src/netlink/client';
@@ -65,8 +65,12 @@ test('the file names every service once with its servers as the dumps give them'
   const parsed = parseServersFile(readFile());
   expect(parsed).toBeDefined();
   const table = await client.table();
-  expect([...parsed!.keys()].sort()).toEqual(table.map((r) => serversFileKey(r.service)).sort());
-  for (const r of table) expect(parsed!.get(serversFileKey(r.service))).toEqual(r.destinations.map(asInFile));
+  // One for one, in the order of the netlink dump: the listing relies on it.
+  expect(parsed!.services).toHaveLength(table.length);
+  table.forEach((r, i) => {
+    expect(sameService(r.service, parsed!.services[i])).toBe(true);
+    expect(parsed!.servers(parsed!.services[i])).toEqual(r.destinations.map(asInFile));
+  });
   // And the table takes it: no destination dump at all.
   const dumps: ServiceKey[] = [];
   const counting = Object.assign(Object.create(client) as IpvsClient, {
@@ -75,6 +79,26 @@ test('the file names every service once with its servers as the dumps give them'
   const rows = await collect(serversFileTable(counting, () => [Buffer.from(readFile(), 'latin1')]));
   expect(dumps).toEqual([]);
   expect(rows.map((r) => r.destinations.length)).toEqual(table.map((r) => r.destinations.length));
+});
+
+test('hundreds of services of every kind, in many hash buckets: the file names them in the order of the dump', async () => {
+  const rules: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const service = [`-t 10.2.${i >> 8}.${i & 255}:80`, `-u 10.3.0.1:${1000 + i}`, `--sctp-service 10.4.0.${i % 250}:${i}`, `-f ${i + 1}`, `-t [2001:db8::${i.toString(16)}]:443`][i % 5];
+    const server = i % 5 === 4 ? `[2001:db8:1::${i.toString(16)}]:8080` : `10.0.${i >> 8}.${i & 255}:${i % 5 === 3 ? 0 : 8080}`;
+    rules.push(`-A ${service} -s rr`, `-a ${service} -r ${server} -m -w ${i % 7}`);
+    if (i % 5 === 3) rules.push(`-A -f ${i + 1} -6 -s rr`);
+  }
+  const loaded = spawnSync(REAL, ['-R'], { input: rules.join('\n') + '\n', encoding: 'latin1' });
+  expect(loaded.stderr).toBe('');
+  const table = await client.table();
+  expect(table.length).toBe(480);
+  const parsed = parseServersFile(readFile())!;
+  expect(parsed.services).toHaveLength(table.length);
+  table.forEach((r, i) => {
+    expect(sameService(r.service, parsed.services[i])).toBe(true);
+    expect(parsed.servers(parsed.services[i])).toEqual(r.destinations.map(asInFile));
+  });
 });
 
 test('ours -L -n, -L and -L -n --nosort read from the file print what the real ipvsadm prints; -S -n too', async () => {
