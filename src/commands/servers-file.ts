@@ -91,6 +91,7 @@ const MAX_LINE = 4096;
 class Reader {
   private readonly servers = new Columns();
   private readonly services: FileService[] = [];
+  private readonly cursor = new Cursor();
   private lineNumber = 0;
   private carry: Uint8Array | undefined;
 
@@ -131,8 +132,8 @@ class Reader {
     const n = this.lineNumber++;
     if (n < TITLES.length) return startsWith(b, from, end, TITLES[n]);
     if (from === end) return true;
-    if (startsWith(b, from, end, ARROW)) return this.services.length > 0 && this.servers.add(new Cursor(b, from + ARROW.length, end));
-    const service = serviceLine(b, from, end, this.servers.count);
+    if (startsWith(b, from, end, ARROW)) return this.services.length > 0 && this.servers.add(this.cursor.on(b, from + ARROW.length, end));
+    const service = serviceLine(this.cursor, b, from, end, this.servers.count);
     if (service === undefined) return false;
     this.services.push(service);
     return true;
@@ -146,22 +147,20 @@ function startsWith(b: Uint8Array, from: number, end: number, prefix: Uint8Array
 }
 
 /** The service of a service line, its servers to start at `from`; undefined when the line is not one this reader knows. */
-function serviceLine(b: Uint8Array, start: number, end: number, from: number): FileService | undefined {
+function serviceLine(at: Cursor, b: Uint8Array, start: number, end: number, from: number): FileService | undefined {
   if (startsWith(b, start, end, FWM)) {
-    const at = new Cursor(b, start + FWM.length, end);
-    const fwmark = at.hex(8, true);
+    const fwmark = at.on(b, start + FWM.length, end).hex(8, true);
     if (fwmark === undefined || !at.byte(SPACE)) return undefined;
     return { protocol: 0, family: 0, address: '', port: 0, fwmark, from, to: from };
   }
   for (const [name, protocol] of PROTOCOLS) {
     if (!startsWith(b, start, end, name)) continue;
-    const at = new Cursor(b, start + name.length, end);
-    const host = at.host();
-    if (host === undefined || !at.byte(0x3a)) return undefined;
+    const family = at.on(b, start + name.length, end).host();
+    if (family === 0 || !at.byte(0x3a)) return undefined;
+    const address = at.hostText();
     const port = at.hex(4, true);
     if (port === undefined || !at.byte(SPACE)) return undefined;
-    const [family, address] = host;
-    return { protocol, family, address: typeof address === 'number' ? ipv4Text(address) : address, port, fwmark: 0, from, to: from };
+    return { protocol, family, address, port, fwmark: 0, from, to: from };
   }
   return undefined;
 }
@@ -170,9 +169,23 @@ function ipv4Text(v: number): string {
   return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
-/** Reads the fields of one line, each strictly as the kernel prints it. */
+/** Reads the fields of one line, each strictly as the kernel prints it; one for all lines. */
 class Cursor {
-  constructor(private readonly b: Uint8Array, private at: number, private readonly end: number) {}
+  private b: Uint8Array = new Uint8Array(0);
+  private at = 0;
+  private end = 0;
+  /** The address host() read last: its family, IPv4 as a number, IPv6 as text. */
+  private family = 0;
+  ipv4 = 0;
+  ipv6 = '';
+
+  /** Reads bytes [at, end) of `b` from now on. */
+  on(b: Uint8Array, at: number, end: number): this {
+    this.b = b;
+    this.at = at;
+    this.end = end;
+    return this;
+  }
 
   get done(): boolean {
     return this.at === this.end;
@@ -198,20 +211,34 @@ class Cursor {
     return v;
   }
 
-  /** An address: 8 upper-case hex digits (IPv4, as a number) or 8 groups of 4 lower-case ones in brackets (IPv6, as text). */
-  host(): [number, number | string] | undefined {
+  /**
+   * An address: 8 upper-case hex digits (IPv4, into `ipv4`) or 8 groups of 4
+   * lower-case ones in brackets (IPv6, into `ipv6`); its family, 0 when it is
+   * neither.
+   */
+  host(): number {
+    this.family = 0;
     if (!this.byte(0x5b)) {
       const v = this.hex(8, true);
-      return v === undefined ? undefined : [AF_INET, v];
+      if (v === undefined) return 0;
+      this.ipv4 = v;
+      return (this.family = AF_INET);
     }
     const bytes = new Uint8Array(16);
     for (let i = 0; i < 8; i++) {
       const group = (i === 0 || this.byte(0x3a)) ? this.hex(4, false) : undefined;
-      if (group === undefined) return undefined;
+      if (group === undefined) return 0;
       bytes[2 * i] = group >>> 8;
       bytes[2 * i + 1] = group & 255;
     }
-    return this.byte(0x5d) ? [AF_INET6, formatIPv6(bytes)] : undefined;
+    if (!this.byte(0x5d)) return 0;
+    this.ipv6 = formatIPv6(bytes);
+    return (this.family = AF_INET6);
+  }
+
+  /** The text of the address host() read last, as inet_ntop writes it. */
+  hostText(): string {
+    return this.family === AF_INET6 ? this.ipv6 : ipv4Text(this.ipv4);
   }
 
   /** One or more spaces (`min` 0: any number). */
@@ -258,8 +285,9 @@ class Columns {
 
   /** A server line after its arrow; false when it is not one this reader knows. */
   add(at: Cursor): boolean {
-    const host = at.host();
-    if (host === undefined || !at.byte(0x3a)) return false;
+    const family = at.host();
+    if (family === 0 || !at.byte(0x3a)) return false;
+    const ipv6 = family === AF_INET6 ? at.ipv6 : undefined;
     const port = at.hex(4, true);
     if (port === undefined || !at.spaces()) return false;
     const method = at.word(METHODS);
@@ -274,9 +302,8 @@ class Columns {
     if (i % BLOCK === 0) this.blocks.push(new Uint32Array(BLOCK * FIELDS));
     const block = this.blocks[this.blocks.length - 1];
     const at0 = (i % BLOCK) * FIELDS;
-    const [, address] = host;
-    if (typeof address === 'number') block[at0] = address;
-    else this.ipv6.set(i, address);
+    if (ipv6 === undefined) block[at0] = at.ipv4;
+    else this.ipv6.set(i, ipv6);
     block[at0 + 1] = port | (method << 16);
     block[at0 + 2] = weight;
     // %d of the kernel's unsigned counts: back to unsigned (the array keeps them so).

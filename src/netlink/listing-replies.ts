@@ -215,7 +215,7 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
     inactiveConns: inactive,
     persistentConns: persistent,
   };
-  statsBlocks.attach(dest, data, 'IPVS_CMD/DEST');
+  statsBlocks.attach(dest, data, DEST_STATS);
   return dest;
 }
 
@@ -302,9 +302,13 @@ export function fastService(data: Buffer, start: number, end: number): Service |
     timeout,
     netmask: netmaskFromWire(family, netmask),
   };
-  statsBlocks.attach(svc, data, 'IPVS_CMD/SERVICE');
+  statsBlocks.attach(svc, data, SERVICE_STATS);
   return svc;
 }
+
+/** The names of a reply's stats blocks in messages, [STATS64, STATS], made once rather than per reply. */
+const SERVICE_STATS = ['IPVS_CMD/SERVICE/STATS64', 'IPVS_CMD/SERVICE/STATS'] as const;
+const DEST_STATS = ['IPVS_CMD/DEST/STATS64', 'IPVS_CMD/DEST/STATS'] as const;
 
 /** Where a reply's STATS and STATS64 blocks lie, each checked as it is found. */
 class StatsBlocks {
@@ -327,8 +331,8 @@ class StatsBlocks {
   }
 
   /** stats-widths: STATS64 when present, else STATS, as attachStats does for the generic decoder. */
-  attach(target: Service | Destination, data: Buffer, context: string): void {
-    if (this.wide >= 0) attachStatsBlock(target, new NestedSet(STATS64_SET, data, this.wide, this.wideEnd, `${context}/STATS64`), 64);
-    else if (this.narrow >= 0) attachStatsBlock(target, new NestedSet(STATS_SET, data, this.narrow, this.narrowEnd, `${context}/STATS`), 32);
+  attach(target: Service | Destination, data: Buffer, [wide, narrow]: readonly [string, string]): void {
+    if (this.wide >= 0) attachStatsBlock(target, new NestedSet(STATS64_SET, data, this.wide, this.wideEnd, wide), 64);
+    else if (this.narrow >= 0) attachStatsBlock(target, new NestedSet(STATS_SET, data, this.narrow, this.narrowEnd, narrow), 32);
   }
 }
