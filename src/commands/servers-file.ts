@@ -116,7 +116,8 @@ class Reader {
       if (!this.line(chunk, from, end)) return false;
       from = end + 1;
     }
-    if (from < chunk.length) this.carry = chunk.slice(from);
+    // A copy: the chunk's bytes are the reader's buffer, read into again (and a Buffer's slice() is a view).
+    if (from < chunk.length) this.carry = Uint8Array.from(chunk.subarray(from));
     return true;
   }
 

@@ -20,7 +20,12 @@ import { takeApplyLock } from './lock';
 
 const CONNECTIONS_FILE = '/proc/net/ip_vs_conn';
 const SERVERS_FILE = '/proc/net/ip_vs';
-/** Bytes asked of each read() of a /proc file: the kernel fills as much of it as it has. */
+/**
+ * Bytes asked of each read() of a /proc file. The kernel answers with whole
+ * lines up to its own buffer, a page unless one service and its servers need
+ * more, so this is room for a service of about 2,000 servers in one read;
+ * a larger one comes in pieces, a line cut between two (servers-file.ts).
+ */
 const PROC_READ_BYTES = 128 * 1024;
 
 /**

@@ -6,7 +6,8 @@
  */
 export function* procChunks(text: string, size = 97): Generator<Uint8Array> {
   const bytes = Buffer.from(text, 'latin1');
-  const buffer = new Uint8Array(size);
+  // A Buffer, as the programs read into: its slice() is a view, not a copy.
+  const buffer = Buffer.alloc(size);
   for (let from = 0; from < bytes.length; from += size) {
     const n = Math.min(size, bytes.length - from);
     buffer.set(bytes.subarray(from, from + n));
