@@ -302,14 +302,14 @@ class Columns {
     const i = this.count++;
     if (i % BLOCK === 0) this.blocks.push(new Uint32Array(BLOCK * FIELDS));
     const block = this.blocks[this.blocks.length - 1];
-    const at0 = (i % BLOCK) * FIELDS;
-    if (ipv6 === undefined) block[at0] = at.ipv4;
+    const slot = (i % BLOCK) * FIELDS;
+    if (ipv6 === undefined) block[slot] = at.ipv4;
     else this.ipv6.set(i, ipv6);
-    block[at0 + 1] = port | (method << 16);
-    block[at0 + 2] = weight;
+    block[slot + 1] = port | (method << 16);
+    block[slot + 2] = weight;
     // %d of the kernel's unsigned counts: back to unsigned (the array keeps them so).
-    block[at0 + 3] = active;
-    block[at0 + 4] = inactive;
+    block[slot + 3] = active;
+    block[slot + 4] = inactive;
     return true;
   }
 
@@ -317,13 +317,13 @@ class Columns {
     const out: Destination[] = [];
     for (let i = from; i < to; i++) {
       const block = this.blocks[Math.floor(i / BLOCK)];
-      const at = (i % BLOCK) * FIELDS;
+      const slot = (i % BLOCK) * FIELDS;
       const ipv6 = this.ipv6.size === 0 ? undefined : this.ipv6.get(i);
       out.push({
-        family: ipv6 === undefined ? AF_INET : AF_INET6, address: ipv6 ?? ipv4Text(block[at]), port: block[at + 1] & 0xffff,
-        fwdMethod: block[at + 1] >>> 16, weight: block[at + 2] | 0,
+        family: ipv6 === undefined ? AF_INET : AF_INET6, address: ipv6 ?? ipv4Text(block[slot]), port: block[slot + 1] & 0xffff,
+        fwdMethod: block[slot + 1] >>> 16, weight: block[slot + 2] | 0,
         upperThreshold: 0, lowerThreshold: 0, tunnelType: 0, tunnelPort: 0, tunnelFlags: 0,
-        activeConns: block[at + 3], inactiveConns: block[at + 4], persistentConns: 0,
+        activeConns: block[slot + 3], inactiveConns: block[slot + 4], persistentConns: 0,
       });
     }
     return out;
