@@ -149,6 +149,8 @@ export function compareDestinations(a: Destination, b: Destination): number {
 
 // Keys are computed once per element so comparisons never re-parse addresses.
 function sortByKey<T, K>(items: readonly T[], key: (item: T) => K, cmp: (a: K, b: K) => number): T[] {
+  // Nothing to order (a listing sorts every service's servers, most often one): no keys to make.
+  if (items.length < 2) return items.slice();
   const keyed = items.map((item) => ({ item, key: key(item) }));
   return glibcMergeSort(keyed, (a, b) => cmp(a.key, b.key)).map((e) => e.item);
 }
