@@ -71,11 +71,6 @@ export function readServersFile(chunks: Iterable<Uint8Array>): ServersFile | und
   return reader.end();
 }
 
-/** readServersFile of text as read with the latin1 encoding. */
-export function parseServersFile(text: string | Uint8Array): ServersFile | undefined {
-  return readServersFile([typeof text === 'string' ? Buffer.from(text, 'latin1') : text]);
-}
-
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));

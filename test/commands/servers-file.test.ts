@@ -1,13 +1,13 @@
 // /proc/net/ip_vs as the plain listings read it (commands/servers-file.ts)
 // and the table that takes it only when it agrees with the dump of services.
-import { parseServersFile, readServersFile, sameService, type ServersFile } from '../../src/commands/servers-file';
+import { readServersFile, sameService, type ServersFile } from '../../src/commands/servers-file';
 import { collect, serversFileTable, SERVERS_FILE_ATTEMPTS } from '../../src/commands/table';
 import type { Destination, Service, ServiceKey } from '../../src/ipvs/types';
 import { serviceKey } from '../../src/ipvs/types';
 import { listedDest, listedSvc, persistent, row } from '../support/builders';
 import { FakeIpvs, keyText } from '../support/fake-ipvs';
 import { run } from '../programs/harness';
-import { procChunks } from '../support/proc-chunks';
+import { parseServersFile, procChunks } from '../support/proc-chunks';
 
 /** A FakeIpvs that counts destination dumps. */
 class CountingIpvs extends FakeIpvs {

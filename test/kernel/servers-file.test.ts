@@ -6,7 +6,8 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseServersFile, sameService } from '../../src/commands/servers-file';
+import { sameService } from '../../src/commands/servers-file';
+import { parseServersFile } from '../support/proc-chunks';
 import { collect, serversFileTable } from '../../src/commands/table';
 import { applyOne } from '../../src/netlink/api';
 import type { IpvsClient } from '../../src/netlink/client';

@@ -1,3 +1,5 @@
+import { readServersFile, type ServersFile } from '../../src/commands/servers-file';
+
 /**
  * A /proc file as the programs read it (commands/context.ts
  * readServersFile): chunks of `size` bytes, each written over the one before
@@ -14,4 +16,9 @@ export function* procChunks(text: string, size = 97): Generator<Uint8Array> {
     yield buffer.subarray(0, n);
   }
   buffer.fill(0x7e);
+}
+
+/** readServersFile of the whole text (as read with the latin1 encoding) in one chunk. */
+export function parseServersFile(text: string): ServersFile | undefined {
+  return readServersFile([Buffer.from(text, 'latin1')]);
 }
