@@ -17,6 +17,7 @@ export const NET_SH = path.join(REPO, 'cluster', 'net.sh');
 export const OURS = path.join(REPO, 'bin', 'ipvsadm');
 export const REALSERVER = path.join(REPO, 'bin', 'ipvsadm-realserver');
 export const CLIENT_PY = path.join(TRAFFIC, 'client.py');
+export const TRAFFIC_HELD = path.join(TRAFFIC, 'held.py');
 
 export const VIP = '10.0.0.100';
 /** Real server N on the LAN (DR, TUN) and on the NAT side. */

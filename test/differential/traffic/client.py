@@ -9,6 +9,8 @@ usage: client.py OP... where OP is one of (words in sequence)
   mark MARK ADDR PORT N     like udp, with SO_MARK=MARK on each socket (fwmark services)
   hold ADDR PORT SECONDS    open a TCP connection, send half a request and keep it open
                             (an ESTABLISHED, active connection) from a background child
+  from ADDR                 the operations after it send from source address ADDR (one of
+                            the client's), and their summaries start with "from ADDR "
 
 The summary says how many requests were answered and by which real server
 (servers answer with their name). The output must not depend on the run
@@ -25,6 +27,14 @@ from http_answer import read_answer
 
 TIMEOUT_S = 3.0
 SO_MARK = getattr(socket, 'SO_MARK', 36)
+# Set by the operation `from`: the local address requests are sent from.
+source = None
+
+
+def bound_to_source(s):
+    if source is not None:
+        s.bind((source, 0))
+    return s
 
 
 def family(addr):
@@ -36,7 +46,8 @@ def shown(addr, port):
 
 
 def http_get(addr, port):
-    with socket.create_connection((addr, port), timeout=TIMEOUT_S) as s:
+    src = None if source is None else (source, 0)
+    with socket.create_connection((addr, port), timeout=TIMEOUT_S, source_address=src) as s:
         s.sendall(f'GET / HTTP/1.0\r\nHost: {shown(addr, port)}\r\n\r\n'.encode())
         body = read_answer(s)
     if body is None:
@@ -45,7 +56,7 @@ def http_get(addr, port):
 
 
 def udp_ask(addr, port, payload, mark=None):
-    with socket.socket(family(addr), socket.SOCK_DGRAM) as s:
+    with bound_to_source(socket.socket(family(addr), socket.SOCK_DGRAM)) as s:
         if mark is not None:
             s.setsockopt(socket.SOL_SOCKET, SO_MARK, mark)
         s.settimeout(TIMEOUT_S)
@@ -55,7 +66,8 @@ def udp_ask(addr, port, payload, mark=None):
 
 
 def hold(addr, port, seconds):
-    s = socket.create_connection((addr, port), timeout=TIMEOUT_S)
+    src = None if source is None else (source, 0)
+    s = socket.create_connection((addr, port), timeout=TIMEOUT_S, source_address=src)
     s.sendall(b'GET / HTTP/1.0\r\n')
     if os.fork() == 0:
         # The child keeps the connection; it must not keep the step's output open.
@@ -90,6 +102,8 @@ def summary(what, n, answers):
     answered = sum(by.values())
     servers = ', '.join(f'{k} {by[k]}' for k in sorted(by))
     line = f'{what} x{n}: {answered} answered ({servers})'
+    if source is not None:
+        line = f'from {source} {line}'
     if answered != n:
         line += f' FAILED on side {os.environ.get("IPVS_DIFF_SIDE", "?")}'
     print(line, flush=True)
@@ -103,9 +117,12 @@ def attempt(fn, *args):
 
 
 def main(words):
+    global source
     while words:
         op = words.pop(0)
-        if op == 'http':
+        if op == 'from':
+            source = words.pop(0)
+        elif op == 'http':
             addr, port, n = words.pop(0), int(words.pop(0)), int(words.pop(0))
             summary(f'http {shown(addr, port)}', n, [attempt(http_get, addr, port) for _ in range(n)])
         elif op == 'udp':
