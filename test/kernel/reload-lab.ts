@@ -201,7 +201,12 @@ export class Stream {
   private readonly readyFile: string;
   private readonly outFile: string;
 
-  constructor(net: TrafficNet, targets: readonly StreamTarget[], o: { workers: number; rate: number; timeoutS: number; maxSeconds: number }) {
+  /** From `net.client` (a namespace), its files in `net.dir`: a TrafficNet, or any network like it. */
+  constructor(
+    net: { client: string; dir: string },
+    targets: readonly StreamTarget[],
+    o: { workers: number; rate: number; timeoutS: number; maxSeconds: number },
+  ) {
     this.stopFile = path.join(net.dir, 'stream.stop');
     this.readyFile = path.join(net.dir, 'stream.ready');
     this.outFile = path.join(net.dir, 'stream.json');

@@ -1,0 +1,184 @@
+// Issue 11: director failover, measured. Two directors (d1, d2 of
+// cluster/net.sh) run keepalived's VRRP for the VIP and the NAT gateway
+// only, with the example configuration and notify script of
+// examples/keepalived (which program IPVS with this project's ipvsadm:
+// `apply` of the rules file, and the connection sync daemon in the role VRRP
+// gives). A client holds a TCP connection and sends a steady stream of short
+// requests through the master; the master's link is cut; the backup takes
+// the VIP, the connections synced from the master are in its `-L -c`, and
+// the held connection survives. Failed requests and takeover times are
+// printed and written to dist/cluster-failover-VARIANT.txt.
+//
+// Two variants: the example as shipped (multicast VRRPv3, 1 s adverts,
+// VS/NAT), and unicast peers with 0.2 s adverts over VS/DR.
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawn } from 'child_process';
+import { repoRoot } from '../differential/catalog';
+import { sleep } from './apply-lab';
+import { requireLab } from './client-lab';
+import { Cluster, clusterForFile, lanAddress, natAddress, OURS, SERVERS, TRAFFIC_HELD, VIP } from './cluster-lab';
+import { prepareRealServers, undoRealServers } from './cluster-realservers';
+import { Stream, type StreamReport } from './reload-lab';
+
+requireLab();
+
+const REPO = repoRoot(__dirname);
+const EXAMPLE = path.join(REPO, 'examples', 'keepalived');
+const FAILOVER_MS = 240_000;
+/** Bounds far above what the lab shows (about 3 advert intervals), far below a failover that did not happen. */
+const MAX_TAKEOVER_MS = { shipped: 8000, fast: 4000 };
+const RATE = 20;
+
+interface Variant {
+  name: 'shipped' | 'fast';
+  unicast: boolean;
+  advert: string;
+  forwarding: 'nat' | 'dr';
+}
+
+/** The example's files for director `n`, adapted to the lab: its paths, priority, and the variant's timers. */
+function writeKeepalived(c: Cluster, n: 1 | 2, v: Variant): string {
+  const dir = path.join(c.dir, `d${n}`);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const notify = path.join(dir, 'ipvsadm-notify');
+  const script = fs.readFileSync(path.join(EXAMPLE, 'ipvsadm-notify'), 'utf8')
+    .replace(/^IPVSADM=.*$/m, `IPVSADM=${OURS}`)
+    .replace(/^RULES=.*$/m, `RULES=${path.join(c.dir, 'rules')}`)
+    .replace(/^LOCK=.*$/m, `LOCK=${path.join(dir, 'notify.lock')}`)
+    .replace(/^LOG=.*$/m, `LOG=${path.join(dir, 'notify.log')}`);
+  fs.writeFileSync(notify, script, { mode: 0o755 });
+  const me = `10.0.0.${n + 1}`;
+  const peer = `10.0.0.${n === 1 ? 3 : 2}`;
+  let conf = fs.readFileSync(path.join(EXAMPLE, 'keepalived.conf'), 'utf8')
+    .replace(/router_id lvs-director-1/, `router_id lvs-director-${n}`)
+    .replace(/priority 150/, `priority ${n === 1 ? 150 : 100}`)
+    .replace(/advert_int 1/, `advert_int ${v.advert}`)
+    .replaceAll('/etc/keepalived/ipvsadm-notify', notify);
+  if (v.unicast) {
+    conf = conf
+      .replace('# unicast_src_ip 10.0.0.2', `unicast_src_ip ${me}`)
+      .replace(/# unicast_peer \{\n\s*# +10\.0\.0\.3\n\s*# \}/, `unicast_peer {\n        ${peer}\n    }`);
+    expect(conf).toContain(`unicast_peer {\n        ${peer}`);
+  }
+  const file = path.join(dir, 'keepalived.conf');
+  fs.writeFileSync(file, conf);
+  return file;
+}
+
+function startKeepalived(c: Cluster, n: 1 | 2, conf: string): void {
+  const dir = path.dirname(conf);
+  const log = fs.openSync(path.join(dir, 'keepalived.log'), 'a');
+  const child = spawn('nsenter', [
+    `--net=/run/netns/${c.ns(`d${n}`)}`, '--', 'keepalived', '-n', '-l', '-D', '-P', '-G',
+    '-f', conf, '-p', path.join(dir, 'keepalived.pid'), '-r', path.join(dir, 'vrrp.pid'),
+  ], { stdio: ['ignore', log, log], detached: true });
+  child.unref();
+  fs.closeSync(log);
+}
+
+function stopKeepalived(c: Cluster): void {
+  for (const n of [1, 2]) {
+    const pid = path.join(c.dir, `d${n}`, 'keepalived.pid');
+    if (fs.existsSync(pid)) {
+      try {
+        process.kill(Number(fs.readFileSync(pid, 'utf8').trim()), 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+const hasVip = (c: Cluster, role: 'd1' | 'd2'): boolean => c.sh(role, 'ip -o addr show dev eth0').includes(` ${VIP}/24 `);
+const daemons = (c: Cluster, role: 'd1' | 'd2'): string => c.ipvsadmOk(['-L', '--daemon'], { role });
+
+async function until(what: string, condition: () => boolean, timeoutMs: number, stepMs = 100): Promise<number> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(stepMs);
+  }
+  return Date.now() - started;
+}
+
+/** What a failover cost the stream: failed requests, and when requests were answered again. */
+function summarise(report: StreamReport, cutAt: number): { failed: number; sent: number; lastFailedMs: number; backMs: number } {
+  const events = [...report.events].sort((a, b) => a[0] - b[0]);
+  const failed = events.filter((e) => e[3].startsWith('!'));
+  const lastFailed = failed.length ? Math.max(...failed.map((e) => e[0])) : cutAt;
+  const back = events.find((e) => e[0] > lastFailed && !e[3].startsWith('!'));
+  return { failed: failed.length, sent: events.length, lastFailedMs: Math.round(lastFailed - cutAt), backMs: Math.round((back?.[0] ?? NaN) - cutAt) };
+}
+
+const variants: Variant[] = [
+  { name: 'shipped', unicast: false, advert: '1', forwarding: 'nat' },
+  { name: 'fast', unicast: true, advert: '0.2', forwarding: 'dr' },
+];
+
+describe.each(variants)('failover, $name', (v) => {
+  const cluster = clusterForFile(v.name === 'shipped' ? 'fa' : 'fb', 180_000, 2);
+
+  test(`${v.unicast ? 'unicast' : 'multicast'} VRRP, ${v.advert} s adverts, VS/${v.forwarding.toUpperCase()}: the backup takes over, synced connections survive`, async () => {
+    const c = cluster();
+    const servers = SERVERS.map((n) => (v.forwarding === 'nat' ? `-a -t ${VIP}:80 -r ${natAddress(n)}:80 -m` : `-a -t ${VIP}:80 -r ${lanAddress(n)}:80 -g`));
+    fs.writeFileSync(path.join(c.dir, 'rules'), [`-A -t ${VIP}:80 -s rr`, ...servers].join('\n') + '\n');
+    if (v.forwarding === 'dr') prepareRealServers(c, 'dr');
+    const confs = [writeKeepalived(c, 1, v), writeKeepalived(c, 2, v)];
+    let stream: Stream | undefined;
+    try {
+      startKeepalived(c, 1, confs[0]);
+      startKeepalived(c, 2, confs[1]);
+      // d1 wins the election; both notify scripts have run (tables applied, daemons in their roles).
+      await until('d1 master with the VIP, sync daemons in place', () =>
+        hasVip(c, 'd1') && /^master sync daemon/m.test(daemons(c, 'd1')) && /^backup sync daemon/m.test(daemons(c, 'd2')), 60_000, 500);
+      // Both hold the whole table.
+      const saved = c.ipvsadmOk(['-S', '-n'], { role: 'd1' });
+      expect(saved.split('\n').filter((l) => l.startsWith('-a '))).toHaveLength(3);
+      expect(c.ipvsadmOk(['-S', '-n'], { role: 'd2' })).toBe(saved);
+      expect(hasVip(c, 'd2')).toBe(false);
+
+      // The held connection, synced to the backup before the failover.
+      const held = path.join(c.dir, 'held');
+      c.sh('c', `python3 ${TRAFFIC_HELD} ${VIP} 80 30 ${held} </dev/null >/dev/null 2>&1 &`);
+      await until('the held connection open', () => fs.existsSync(held), 10_000);
+      await until('the held connection synced to d2', () => /ESTABLISHED/.test(c.ipvsadmOk(['-L', '-c', '-n'], { role: 'd2' })), 20_000, 500);
+
+      stream = new Stream({ client: c.ns('c'), dir: c.dir }, [{ kind: 'http', address: VIP, port: 80 }], {
+        workers: 8, rate: RATE, timeoutS: 1, maxSeconds: 90,
+      });
+      await stream.ready(20_000);
+      await sleep(3000);
+      const cutAt = Date.now();
+      c.sh('lan', 'ip link set to-d1 down');
+      const takeoverMs = await until('d2 takes the VIP', () => hasVip(c, 'd2'), 30_000, 50);
+      await sleep(8000);
+      const report = await stream.stop(30_000);
+      stream = undefined;
+      const s = summarise(report, cutAt);
+
+      // The held connection finishes on the backup, with the server it had.
+      await until('the held connection answered', () => fs.readFileSync(held, 'utf8') !== 'open\n', 40_000, 200);
+      const answer = fs.readFileSync(held, 'utf8').trim();
+      expect(answer).toMatch(/^s[123]$/);
+      expect(/^master sync daemon/m.test(daemons(c, 'd2'))).toBe(true);
+
+      const line =
+        `cluster failover (${v.name}: ${v.unicast ? 'unicast' : 'multicast'} VRRPv3, advert ${v.advert} s, VS/${v.forwarding.toUpperCase()}): ` +
+        `VIP on the backup ${takeoverMs} ms after the master's link went down; ${s.failed} of ${s.sent} requests failed ` +
+        `(${RATE}/s, 1 s timeout), the last one started ${s.lastFailedMs} ms after the cut, answers again from ${s.backMs} ms; ` +
+        `held connection survived (${answer})`;
+      console.log(line);
+      fs.writeFileSync(path.join(REPO, 'dist', `cluster-failover-${v.name}.txt`), line + '\n');
+      expect(takeoverMs).toBeLessThan(MAX_TAKEOVER_MS[v.name]);
+      expect(s.sent).toBeGreaterThan(RATE * 8);
+      // Requests fail only around the takeover: none after the VIP moved and the backup answered.
+      expect(s.lastFailedMs).toBeLessThan(takeoverMs + 2000);
+      expect(report.answered).toBeGreaterThan(0);
+    } finally {
+      stream?.kill();
+      stopKeepalived(c);
+      if (v.forwarding === 'dr') undoRealServers(c, 'dr');
+    }
+  }, FAILOVER_MS);
+});
