@@ -44,6 +44,8 @@ export const UML_MODULES = [
   'ip_vs', 'ip_vs_rr', 'ip_vs_wrr', 'ip_vs_lc', 'ip_vs_wlc', 'ip_vs_lblc', 'ip_vs_lblcr',
   'ip_vs_dh', 'ip_vs_sh', 'ip_vs_sed', 'ip_vs_nq', 'ip_vs_fo', 'ip_vs_ovf', 'ip_vs_mh',
   'ip_vs_pe_sip', 'dummy', 'veth',
+  // The tunnels of ipvsadm-realserver's TUN real servers (each makes its fallback device in every namespace).
+  'ipip', 'fou', 'ip_gre', 'ip6_tunnel',
 ];
 
 /** Shell commands (run as root inside the lab's network namespace) that create lo and d0. */
