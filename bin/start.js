@@ -1,7 +1,9 @@
 'use strict';
-// What bin/ipvsadm, bin/ipvsadm-save and bin/ipvsadm-restore share: load the
-// bundle and run one program. A checkout that was never built gets one line
-// saying so instead of a stack trace.
+// What the programs in bin/ share: load a bundle and run one program
+// (ipvsadm, ipvsadm-save and ipvsadm-restore are in dist/ipvsadm.js;
+// ipvsadm-realserver has a bundle of its own, so that neither weighs on the
+// other's start-up). A checkout that was never built gets one line saying so
+// instead of a stack trace.
 //
 // The bundle is compiled here rather than by require(), so that V8 can take
 // the code cache `npm run build` wrote beside it (dist/ipvsadm.cache, made by
@@ -14,19 +16,27 @@ const path = require('path');
 const vm = require('vm');
 const { createRequire, wrap } = require('module');
 
-const BUNDLE = path.join(__dirname, '..', 'dist', 'ipvsadm.js');
-const CACHE = path.join(__dirname, '..', 'dist', 'ipvsadm.cache');
+/** The bundles the build makes, each with its code cache beside it. */
+const BUNDLES = ['ipvsadm', 'ipvsadm-realserver'];
+
+function bundlePaths(name = 'ipvsadm') {
+  const dist = path.join(__dirname, '..', 'dist');
+  return { bundle: path.join(dist, `${name}.js`), cache: path.join(dist, `${name}.cache`) };
+}
+
+const { cache: CACHE } = bundlePaths();
 
 /**
- * Runs the bundle as a CommonJS module and returns its exports; with
+ * Runs bundle `name` as a CommonJS module and returns its exports; with
  * `makeCache`, also returns V8's code cache of it, every function compiled.
  */
-function loadBundle(makeCache = false) {
-  const source = fs.readFileSync(BUNDLE, 'utf8');
+function loadBundle(makeCache = false, name = 'ipvsadm') {
+  const { bundle, cache } = bundlePaths(name);
+  const source = fs.readFileSync(bundle, 'utf8');
   let cachedData;
   if (!makeCache) {
     try {
-      cachedData = fs.readFileSync(CACHE);
+      cachedData = fs.readFileSync(cache);
     } catch {
       // No cache: compile from source.
     }
@@ -39,22 +49,23 @@ function loadBundle(makeCache = false) {
   if (makeCache) require('v8').setFlagsFromString('--no-lazy');
   let script;
   try {
-    script = new vm.Script(wrap(source), { filename: BUNDLE, cachedData });
+    script = new vm.Script(wrap(source), { filename: bundle, cachedData });
   } finally {
     if (makeCache) require('v8').setFlagsFromString('--lazy');
   }
   const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));
+  script.runInThisContext().call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
   return { exports: module.exports, cache: makeCache ? script.createCachedData() : undefined };
 }
 
-function start(program) {
+function start(program, bundle = 'ipvsadm') {
+  const file = bundlePaths(bundle).bundle;
   let cli;
   try {
-    ({ cli } = loadBundle().exports);
+    ({ cli } = loadBundle(false, bundle).exports);
   } catch (error) {
-    if (error && error.code === 'ENOENT' && error.path === BUNDLE) {
-      process.stderr.write(`${program}: ${BUNDLE} is missing: run npm run build\n`);
+    if (error && error.code === 'ENOENT' && error.path === file) {
+      process.stderr.write(`${program}: ${file} is missing: run npm run build\n`);
       process.exit(2);
     }
     throw error;
@@ -65,3 +76,5 @@ function start(program) {
 module.exports = start;
 module.exports.loadBundle = loadBundle;
 module.exports.CACHE = CACHE;
+module.exports.BUNDLES = BUNDLES;
+module.exports.bundlePaths = bundlePaths;

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The last step of npm run build: V8's code cache of dist/ipvsadm.js, made by
-// the node that builds, for bin/start.js to compile the bundle from (see there).
+// The last step of npm run build: V8's code cache of each bundle in dist/,
+// made by the node that builds, for bin/start.js to compile the bundle from (see there).
 'use strict';
 
 const fs = require('fs');
-const { loadBundle, CACHE } = require('../bin/start.js');
+const { loadBundle, bundlePaths, BUNDLES } = require('../bin/start.js');
 
-fs.writeFileSync(CACHE, loadBundle(true).cache);
+for (const name of BUNDLES) fs.writeFileSync(bundlePaths(name).cache, loadBundle(true, name).cache);

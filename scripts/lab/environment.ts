@@ -42,7 +42,9 @@ export const LAB_IPV6 = '2001:db8::fe/64';
 /**
  * Loaded up front in the UML guest: its kernel cannot autoload from the
  * host's /lib/modules. After IPVS: what the cluster in a box (cluster/net.sh)
- * needs: a bridge, the tunnels of VS/TUN (ipip, GUE over fou, GRE), and
+ * needs: a bridge, the tunnels of VS/TUN (ipip, GUE over fou, GRE, and ip6_tunnel
+ * for IPv6; each makes its fallback device in every namespace, which
+ * ipvsadm-realserver configures), and
  * iptables' mangle table to mark packets for fwmark services (the guest's
  * nf_tables has no ip or inet family, so the lab uses iptables-legacy).
  */
@@ -50,7 +52,7 @@ export const UML_MODULES = [
   'ip_vs', 'ip_vs_rr', 'ip_vs_wrr', 'ip_vs_lc', 'ip_vs_wlc', 'ip_vs_lblc', 'ip_vs_lblcr',
   'ip_vs_dh', 'ip_vs_sh', 'ip_vs_sed', 'ip_vs_nq', 'ip_vs_fo', 'ip_vs_ovf', 'ip_vs_mh',
   'ip_vs_pe_sip', 'dummy', 'veth',
-  'bridge', 'ipip', 'fou', 'ip_gre', 'ip_tables', 'iptable_mangle', 'xt_mark', 'xt_tcpudp',
+  'bridge', 'ipip', 'fou', 'ip_gre', 'ip6_tunnel', 'ip_tables', 'iptable_mangle', 'xt_mark', 'xt_tcpudp',
 ];
 
 /** Shell commands (run as root inside the lab's network namespace) that create lo and d0. */

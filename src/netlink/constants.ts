@@ -4,6 +4,7 @@
  */
 
 // <linux/netlink.h>
+export const NETLINK_ROUTE = 0;
 export const NETLINK_GENERIC = 16;
 export const NLMSG_HDRLEN = 16;
 export const NLMSG_NOOP = 1;
@@ -16,6 +17,10 @@ export const NLM_F_DUMP_INTR = 0x10;
 export const NLM_F_ROOT = 0x100;
 export const NLM_F_MATCH = 0x200;
 export const NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
+/** Modifiers of NEW requests (same bits as ROOT/MATCH/ATOMIC, which only GET requests use). */
+export const NLM_F_REPLACE = 0x100;
+export const NLM_F_EXCL = 0x200;
+export const NLM_F_CREATE = 0x400;
 /** Flags on NLMSG_ERROR acknowledgements. */
 export const NLM_F_CAPPED = 0x100;
 export const NLM_F_ACK_TLVS = 0x200;

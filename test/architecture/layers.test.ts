@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-const LAYERS = ['ipvs', 'netlink', 'json', 'messages', 'cli', 'commands', 'render', 'restore', 'programs'];
+const LAYERS = ['ipvs', 'netlink', 'json', 'messages', 'cli', 'commands', 'render', 'restore', 'realserver', 'programs'];
 const SRC = path.resolve(__dirname, '..', '..', 'src');
 
 function sources(dir: string): string[] {

@@ -12,7 +12,7 @@ import { ALL_OPTIONS } from '../../src/cli/options';
 
 const root = path.resolve(__dirname, '../..');
 const manDir = path.join(root, 'man');
-const PAGES = ['man/ipvsadm.8', 'man/ipvsadm-save.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-apply.8', 'man/ipvsadm-drain.8', 'man/ipvsadm-top.8'];
+const PAGES = ['man/ipvsadm.8', 'man/ipvsadm-save.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-apply.8', 'man/ipvsadm-drain.8', 'man/ipvsadm-top.8', 'man/ipvsadm-realserver.8'];
 
 // ---------------------------------------------------------------------------
 // A small roff reader: enough of the man macros to turn a line into the text

@@ -1,6 +1,6 @@
 // The npm package: what `npm pack` ships, and that the tarball, installed the
 // way an operator does (`npm install -g`, here into a fresh prefix), gives the
-// three programs and their man pages and pulls in nothing but the runtime
+// four programs and their man pages and pulls in nothing but the runtime
 // dependencies the bundle loads (netlink; yargs, chalk and cli-table3 for the
 // extension commands) and what they need. The installed ipvsadm runs here, on a real IPVS, because -v
 // asks the kernel like 1.31 does. The lab has no network: npm installs from a
@@ -28,13 +28,15 @@ const cacheProblem = missing.length === 0 ? undefined
     'that package-lock.json pins for users (run npm ci on the host)';
 
 const SHIPPED = [
-  'README.md', 'bin/ipvsadm', 'bin/ipvsadm-restore', 'bin/ipvsadm-save', 'bin/start.js', 'dist/ipvsadm.cache', 'dist/ipvsadm.js',
-  'man/ipvsadm-apply.8', 'man/ipvsadm-drain.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-save.8', 'man/ipvsadm-top.8', 'man/ipvsadm.8',
+  'README.md', 'bin/ipvsadm', 'bin/ipvsadm-realserver', 'bin/ipvsadm-restore', 'bin/ipvsadm-save', 'bin/start.js',
+  'dist/ipvsadm-realserver.cache', 'dist/ipvsadm-realserver.js', 'dist/ipvsadm.cache', 'dist/ipvsadm.js',
+  'man/ipvsadm-apply.8', 'man/ipvsadm-drain.8', 'man/ipvsadm-realserver.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-save.8', 'man/ipvsadm-top.8',
+  'man/ipvsadm.8',
   'package.json',
   'systemd/ipvsadm.service',
 ];
-const PROGRAMS = ['ipvsadm', 'ipvsadm-save', 'ipvsadm-restore'];
-const MAN_PAGES = ['ipvsadm.8', 'ipvsadm-save.8', 'ipvsadm-restore.8', 'ipvsadm-apply.8', 'ipvsadm-drain.8', 'ipvsadm-top.8'];
+const PROGRAMS = ['ipvsadm', 'ipvsadm-save', 'ipvsadm-restore', 'ipvsadm-realserver'];
+const MAN_PAGES = ['ipvsadm.8', 'ipvsadm-save.8', 'ipvsadm-restore.8', 'ipvsadm-apply.8', 'ipvsadm-drain.8', 'ipvsadm-top.8', 'ipvsadm-realserver.8'];
 const progress = process.env.IPVS_LAB_PROGRESS === '1';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -132,12 +134,12 @@ describe('npm package', () => {
     }
   }
 
-  test('npm pack ships the three programs, the bundle, the man pages and the unit, nothing else', () => {
+  test('npm pack ships the four programs, the bundles, the man pages and the unit, nothing else', () => {
     expect(packedFiles).toEqual(SHIPPED);
   });
 
-  test('the runtime dependencies are exactly the packages the bundle loads', () => {
-    const bundle = fs.readFileSync(path.join(repo, 'dist', 'ipvsadm.js'), 'utf8');
+  test('the runtime dependencies are exactly the packages the bundles load', () => {
+    const bundle = ['ipvsadm.js', 'ipvsadm-realserver.js'].map((f) => fs.readFileSync(path.join(repo, 'dist', f), 'utf8')).join('\n');
     const loaded = new Set([...bundle.matchAll(/\brequire\("([^".][^"]*)"\)/g)]
       .map((m) => m[1])
       .filter((id) => !isBuiltin(id))
@@ -187,6 +189,7 @@ describe('npm package', () => {
     });
     expect(bin('ipvsadm-save', ['-n'])).toMatchObject({ status: 0, signal: null, stderr: '' });
     expect(bin('ipvsadm-restore', [])).toEqual({ status: 0, signal: null, stdout: '', stderr: '' });
+    expect(bin('ipvsadm-realserver', ['--version'])).toEqual({ status: 0, signal: null, stdout: `ipvsadm-realserver ${version} (ipvsadm-ts)\n`, stderr: '' });
   }, 60_000);
 
   needsInstall('the man pages are in <prefix>/share/man/man8', () => {

@@ -33,7 +33,7 @@ describe('lab script', () => {
   test('uml: loads the modules from the private tree, logs, writes rc and powers off', () => {
     const s = labScript({ ...base, mode: 'uml' });
     expect(s).toContain('modprobe -d "$T/mods" "$m"');
-    expect(s).toMatch(/for m in ip_vs ip_vs_rr .* ip_vs_pe_sip dummy veth bridge ipip fou ip_gre ip_tables iptable_mangle xt_mark xt_tcpudp; do/);
+    expect(s).toMatch(/for m in ip_vs ip_vs_rr .* ip_vs_pe_sip dummy veth bridge ipip fou ip_gre ip6_tunnel ip_tables iptable_mangle xt_mark xt_tcpudp; do/);
     expect(s).not.toContain('ip_vs_twos');
     expect(s).toContain('lab > "$T/log" 2>&1');
     expect(s.trimEnd().endsWith('poweroff -f')).toBe(true);

@@ -78,7 +78,40 @@ describe('bin/start.js', () => {
     expect(r.stderr).toBe(`ipvsadm: ${path.join(c.dir, 'dist', 'ipvsadm.js')} is missing: run npm run build\n`);
   });
 
+  test('ipvsadm-realserver has a bundle and a cache of its own; without it, one line and status 2', () => {
+    const c = checkout();
+    made.push(c.dir);
+    const own = path.join(c.dir, 'dist', 'ipvsadm-realserver.js');
+    const runRealServer = () => spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(c.dir, 'bin', 'start.js'))})('ipvsadm-realserver', 'ipvsadm-realserver')`], { encoding: 'utf8' });
+    const missing = runRealServer();
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(`ipvsadm-realserver: ${own} is missing: run npm run build\n`);
+    fs.copyFileSync(path.join(c.dir, 'dist', 'ipvsadm.js'), own);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const start = require(path.join(c.dir, 'bin', 'start.js')) as {
+      loadBundle(make: boolean, name: string): { cache: Buffer }; bundlePaths(name: string): { cache: string }; BUNDLES: string[];
+    };
+    expect(start.BUNDLES).toEqual(['ipvsadm', 'ipvsadm-realserver']);
+    fs.writeFileSync(start.bundlePaths('ipvsadm-realserver').cache, start.loadBundle(true, 'ipvsadm-realserver').cache);
+    expect(start.bundlePaths('ipvsadm-realserver').cache).toBe(path.join(c.dir, 'dist', 'ipvsadm-realserver.cache'));
+    expect(runRealServer()).toMatchObject({ status: 0, stdout: 'cli ipvsadm-realserver ipvsadm-realserver.js function\n', stderr: '' });
+  });
+
+  test('bin/ipvsadm-realserver starts its own bundle', () => {
+    expect(fs.readFileSync(path.join(REPO, 'bin', 'ipvsadm-realserver'), 'utf8')).toContain("require('./start.js')('ipvsadm-realserver', 'ipvsadm-realserver');");
+  });
+
+  test('the classic bundle holds none of ipvsadm-realserver, and its bundle none of ipvsadm', () => {
+    const classic = path.join(REPO, 'dist', 'ipvsadm.js');
+    const realserver = path.join(REPO, 'dist', 'ipvsadm-realserver.js');
+    if (!fs.existsSync(classic) || !fs.existsSync(realserver)) return; // not built: the build test below says so
+    expect(fs.readFileSync(classic, 'utf8')).not.toMatch(/src\/realserver\/|RouteTransport/);
+    expect(fs.readFileSync(realserver, 'utf8')).not.toMatch(/src\/(cli|commands|render|restore)\//);
+  });
+
   test('the build writes the cache beside the bundle', () => {
-    expect(fs.existsSync(path.join(REPO, 'dist', 'ipvsadm.cache')) || !fs.existsSync(path.join(REPO, 'dist', 'ipvsadm.js'))).toBe(true);
+    for (const name of ['ipvsadm', 'ipvsadm-realserver']) {
+      expect(fs.existsSync(path.join(REPO, 'dist', `${name}.cache`)) || !fs.existsSync(path.join(REPO, 'dist', `${name}.js`))).toBe(true);
+    }
   });
 });

@@ -5,17 +5,17 @@
  */
 import { NLM_F_ACK, NLM_F_REQUEST } from '../constants';
 import { TimeoutError, TransportError } from '../errors';
-import { encodeGenlMessage } from '../message';
 import type { Channel } from './channel';
 import { Exchange, newExchange, Request, SequenceNumbers } from './exchange';
+import type { Framing } from './framing';
 
 /** A batch's watchdog looks for progress this many times per deadline. */
 const STALL_TICKS = 4;
 
 export interface BatchSettings {
-  /** The family's id, the message type of every request. */
+  /** The message type of every request (a generic netlink family's id). */
   type: number;
-  familyVersion: number;
+  framing: Framing;
   sequence: SequenceNumbers;
   /** Deadline of requests without their own. */
   timeoutMs: number;
@@ -105,7 +105,7 @@ class Batch {
     while (this.next < reqs.length && this.inFlight < limits.window) {
       const r = reqs[this.next];
       const seq = limits.sequence.next();
-      const msg = encodeGenlMessage({ type: limits.type, flags: NLM_F_REQUEST | NLM_F_ACK, seq }, r.cmd, limits.familyVersion, r.attributes);
+      const msg = limits.framing.encode({ type: limits.type, flags: NLM_F_REQUEST | NLM_F_ACK, seq }, r);
       if (parts.length > 0 && bytes + msg.length > limits.maxDatagramBytes) break;
       sent.push(this.track(this.next++, seq, r.op));
       parts.push(msg);

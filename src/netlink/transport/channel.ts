@@ -6,8 +6,9 @@
 import { constants as osConstants } from 'os';
 import { NLM_F_ACK, NLM_F_REQUEST, NLMSG_NOOP } from '../constants';
 import { DecodeError, TimeoutError, TransportError } from '../errors';
-import { encodeGenlMessage, encodeMessage, walkDatagram } from '../message';
+import { encodeMessage, walkDatagram } from '../message';
 import { absorbAt, DumpRestart, Exchange, Kind, newExchange, ReplyReader, Request, SequenceNumbers } from './exchange';
+import type { Framing } from './framing';
 import type { PacketSocket, SocketError, SocketUse } from './socket';
 
 const { ENOBUFS } = osConstants.errno;
@@ -24,7 +25,8 @@ const DEADLINE_TICKS = 8;
 /** What a channel needs from the transport that owns it. */
 export interface ChannelContext {
   readonly sequence: SequenceNumbers;
-  readonly familyVersion: number;
+  /** How requests are written and replies read (generic netlink or rtnetlink). */
+  readonly framing: Framing;
   /** Deadline for a request without its own, and for the barrier after lost messages. */
   readonly timeoutMs: number;
   /** The last pending exchange has completed: a tainted channel can retire. */
@@ -106,13 +108,13 @@ export class Channel {
     return new Promise((resolve, reject) => {
       const seq = this.context.sequence.next();
       const timeoutMs = req.timeoutMs ?? this.context.timeoutMs;
-      const x = newExchange(seq, kind, req.op, (error, replies) => (error ? reject(error) : resolve(replies)), read);
+      const x = newExchange(seq, kind, req.op, (error, replies) => (error ? reject(error) : resolve(replies)), read, this.context.framing.replyHeaderBytes);
       this.add(x, timeoutMs, () => {
         this.remove(x);
         if (kind === 'dump') this.tainted = true;
         x.finish(new TimeoutError(req.op, timeoutMs), []);
       });
-      const datagram = encodeGenlMessage({ type, flags, seq }, req.cmd, this.context.familyVersion, req.attributes);
+      const datagram = this.context.framing.encode({ type, flags, seq }, req);
       this.socket.send(datagram, (err) => {
         if (!err) return;
         this.remove(x);

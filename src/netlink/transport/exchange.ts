@@ -17,7 +17,12 @@ const NLMSG_MIN_TYPE = 0x10;
 export type ReplyReader<T> = (data: Buffer, start: number, end: number) => T;
 
 export interface Request {
+  /** The generic netlink command; rtnetlink requests repeat their message type here. */
   cmd: number;
+  /**
+   * What follows the family's header: generic netlink's attributes, or for
+   * rtnetlink (no common header, see framing.ts) the whole payload.
+   */
   attributes: Uint8Array;
   /** Kernel name of the command, for errors (NEW_SERVICE). */
   op: string;
@@ -45,6 +50,8 @@ export interface Exchange {
   replies: unknown[];
   /** Reads each reply where it lies in the datagram instead of making a GenlMessage of it. */
   read?: ReplyReader<unknown>;
+  /** Bytes of the family's header at the start of each reply's payload, not given to `read`. */
+  headerBytes: number;
   /** A reply carried NLM_F_DUMP_INTR: the dump saw the table change. */
   interrupted: boolean;
   /** Deadline ticks of its channel left before `expire` (see Channel). */
@@ -54,8 +61,10 @@ export interface Exchange {
   finish(error: Error | undefined, replies: unknown[]): void;
 }
 
-export function newExchange(seq: number, kind: Kind, op: string, finish: Exchange['finish'], read?: ReplyReader<unknown>): Exchange {
-  return { seq, kind, op, replies: [], read, interrupted: false, ticksLeft: Infinity, finish };
+export function newExchange(
+  seq: number, kind: Kind, op: string, finish: Exchange['finish'], read?: ReplyReader<unknown>, headerBytes = GENL_HDRLEN,
+): Exchange {
+  return { seq, kind, op, replies: [], read, headerBytes, interrupted: false, ticksLeft: Infinity, finish };
 }
 
 /** Sequence numbers for every socket of one transport: 1, 2, ..., never 0, wrapping at 2^32. */
@@ -91,11 +100,11 @@ export function absorbAt(
   x: Exchange, datagram: Buffer, at: number, length: number, type: number, flags: number, seq: number,
 ): Ending | undefined {
   if (x.read === undefined || type < NLMSG_MIN_TYPE) return absorb(x, messageAt(datagram, at, length, type, flags, seq));
-  if (length < NLMSG_HDRLEN + GENL_HDRLEN) {
-    throw new DecodeError(`generic netlink message of type ${type} has ${length - NLMSG_HDRLEN} payload bytes`);
+  if (length < NLMSG_HDRLEN + x.headerBytes) {
+    throw new DecodeError(`netlink message of type ${type} has ${length - NLMSG_HDRLEN} payload bytes, less than its ${x.headerBytes}-byte header`);
   }
   if (flags & NLM_F_DUMP_INTR) x.interrupted = true;
-  if (x.kind === 'do' || x.kind === 'dump') x.replies.push(x.read(datagram, at + NLMSG_HDRLEN + GENL_HDRLEN, at + length));
+  if (x.kind === 'do' || x.kind === 'dump') x.replies.push(x.read(datagram, at + NLMSG_HDRLEN + x.headerBytes, at + length));
   return undefined;
 }
 
@@ -120,8 +129,12 @@ export function absorb(x: Exchange, m: NetlinkMessage): Ending | undefined {
   if (m.type >= NLMSG_MIN_TYPE) {
     if (m.flags & NLM_F_DUMP_INTR) x.interrupted = true;
     if (x.kind === 'do' || x.kind === 'dump') {
-      const genl = decodeGenl(m);
-      x.replies.push(x.read ? x.read(m.payload, GENL_HDRLEN, m.payload.length) : genl);
+      if (x.read) {
+        if (m.payload.length < x.headerBytes) throw new DecodeError(`netlink message of type ${m.type} has ${m.payload.length} payload bytes, less than its ${x.headerBytes}-byte header`);
+        x.replies.push(x.read(m.payload, x.headerBytes, m.payload.length));
+      } else {
+        x.replies.push(decodeGenl(m));
+      }
     }
   }
   // NLMSG_NOOP / NLMSG_OVERRUN carry nothing for us.

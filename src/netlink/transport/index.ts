@@ -21,11 +21,13 @@ import { decodeSet } from '../set-codec';
 import { BatchResults, sendBatch } from './batches';
 import { dumpWithRestarts } from './dumps';
 import { ReplyReader, Request, SequenceNumbers } from './exchange';
+import { Framing, genericFraming } from './framing';
 import { ChannelPool } from './pool';
 import { netlinkSocketFactory, SocketFactory } from './socket';
 
 export type { ReplyReader, Request } from './exchange';
 export { netlinkSocketFactory } from './socket';
+export { RouteTransport } from './route';
 export type { PacketSocket, SocketFactory } from './socket';
 
 const { ENOENT } = osConstants.errno;
@@ -63,6 +65,7 @@ export class NetlinkTransport {
   private readonly opts: Required<Omit<TransportOptions, 'maxInFlight'>> & { maxInFlight?: number };
   private readonly sequence = new SequenceNumbers();
   private readonly pool: ChannelPool;
+  private readonly framing: Framing;
   private family?: Promise<number>;
 
   constructor(options: TransportOptions = {}) {
@@ -77,9 +80,10 @@ export class NetlinkTransport {
       dumpRetries: options.dumpRetries ?? 3,
       recvBufferSize: options.recvBufferSize ?? 4 << 20,
     };
+    this.framing = genericFraming(this.opts.familyVersion);
     this.pool = new ChannelPool(this.opts.socketFactory, this.opts.poolSize, {
       sequence: this.sequence,
-      familyVersion: this.opts.familyVersion,
+      framing: this.framing,
       timeoutMs: this.opts.timeoutMs,
     });
   }
@@ -125,7 +129,7 @@ export class NetlinkTransport {
     const type = await this.familyId();
     return sendBatch(this.pool.main(), reqs, {
       type,
-      familyVersion: this.opts.familyVersion,
+      framing: this.framing,
       sequence: this.sequence,
       timeoutMs: this.opts.timeoutMs,
       maxInFlight: this.opts.maxInFlight,

@@ -18,7 +18,7 @@ import { TransportError } from '../errors';
 import { Channel, ChannelContext } from './channel';
 import type { SocketFactory, SocketUse } from './socket';
 
-export type ChannelSettings = Pick<ChannelContext, 'sequence' | 'familyVersion' | 'timeoutMs'>;
+export type ChannelSettings = Pick<ChannelContext, 'sequence' | 'framing' | 'timeoutMs'>;
 
 /** A dump this large says the table's dumps are large: later ones read in bulk. */
 export const BULK_DUMP_BYTES = 16384;

@@ -3,7 +3,7 @@
  * package. The transport sees a PacketSocket, so tests can hand it a fake.
  */
 import { constants as osConstants } from 'os';
-import { NETLINK_GENERIC } from '../constants';
+import { NETLINK_GENERIC, NETLINK_ROUTE } from '../constants';
 import { TransportError } from '../errors';
 
 const { ENOBUFS } = osConstants.errno;
@@ -39,25 +39,38 @@ export type SocketFactory = (use: SocketUse) => PacketSocket;
 /** The largest dump datagram the kernel makes (32 KiB less its skb overhead) fits. */
 export const BULK_READ_BYTES = 32768;
 
+const PROTOCOL_NAMES: ReadonlyMap<number, string> = new Map([
+  [NETLINK_GENERIC, 'generic netlink'],
+  [NETLINK_ROUTE, 'rtnetlink'],
+]);
+
+export interface SocketOptions {
+  /** NETLINK_GENERIC (the default) or NETLINK_ROUTE. */
+  protocol?: number;
+  recvBufferSize?: number;
+  sendBufferSize?: number;
+}
+
 /**
- * A real NETLINK_GENERIC socket. The native module loads when the first socket
- * opens, not when this file does: commands that fail before talking to the
- * kernel never pay for it.
+ * A real netlink socket of `options.protocol`. The native module loads when
+ * the first socket opens, not when this file does: commands that fail before
+ * talking to the kernel never pay for it.
  */
-export function netlinkSocketFactory(options: { recvBufferSize?: number; sendBufferSize?: number } = {}): SocketFactory {
+export function netlinkSocketFactory(options: SocketOptions = {}): SocketFactory {
+  const protocol = options.protocol ?? NETLINK_GENERIC;
   return (use) => {
     let raw: import('netlink/dist/raw').RawNetlinkSocket;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { RawNetlinkSocket } = require('netlink/dist/raw') as typeof import('netlink/dist/raw');
-      raw = new RawNetlinkSocket(NETLINK_GENERIC, {
+      raw = new RawNetlinkSocket(protocol, {
         recvBufferSize: options.recvBufferSize ?? 4 << 20,
         sendBufferSize: options.sendBufferSize ?? 1 << 20,
         ...(use === 'bulk-dumps' ? { messagePeeking: false, msgBufferSize: BULK_READ_BYTES } : {}),
       });
     } catch (error) {
       const e = error as SocketError;
-      throw new TransportError(`cannot open a generic netlink socket: ${e.message}`, e.errno);
+      throw new TransportError(`cannot open a ${PROTOCOL_NAMES.get(protocol) ?? `netlink (protocol ${protocol})`} socket: ${e.message}`, e.errno);
     }
     return {
       send: (datagram, done) => raw.send(datagram, undefined, (err) => done(err)),
