@@ -178,7 +178,7 @@ describe.each(variants)('failover, $name', (v) => {
     } finally {
       stream?.kill();
       stopKeepalived(c);
-      if (v.forwarding === 'dr') undoRealServers(c, 'dr');
+      if (v.forwarding === 'dr') undoRealServers(c);
     }
   }, FAILOVER_MS);
 });

@@ -61,6 +61,6 @@ test.each(tunnelled)('%s: wrr 1:2:3 sends 12 requests 2, 4 and 6, answered strai
     expect(answeredBy(line)).toEqual({ s1: 2, s2: 4, s3: 6 });
     if (mode === 'tun-gue') expect(c.ipvsadmOk(['-L', '-n', '--tun-info'])).toContain('gue:6080:-c');
   } finally {
-    undoRealServers(c, mode);
+    undoRealServers(c);
   }
 }, SCENARIO_MS);

@@ -1,32 +1,32 @@
 /**
- * Real servers of the cluster prepared for VS/DR and VS/TUN, and put back.
+ * Real servers of the cluster prepared for VS/DR and VS/TUN by this
+ * project's ipvsadm-realserver, and put back with its --undo (each server
+ * keeps its state in a directory of the cluster's).
  */
-import { Cluster, SERVERS, VIP } from './cluster-lab';
+import * as path from 'path';
+import { Cluster, REALSERVER, SERVERS, VIP, type Role } from './cluster-lab';
+import { shellQuote } from './reload-lab';
 
 export type RealServerMode = 'dr' | 'tun-ipip' | 'tun-gue' | 'tun-gre';
 
-const DEVICE: Record<RealServerMode, string> = { dr: 'lo', 'tun-ipip': 'tunl0', 'tun-gue': 'tunl0', 'tun-gre': 'gre0' };
+const WORDS: Record<RealServerMode, string> = {
+  dr: 'dr',
+  'tun-ipip': 'tun --type ipip',
+  'tun-gue': 'tun --type gue --port 6080',
+  'tun-gre': 'tun --type gre',
+};
 
-/** The VIP on each real server's device for `mode`, ARP and reverse-path settings as the LVS guides give them. */
-export function prepareRealServers(c: Cluster, mode: RealServerMode): void {
-  const dev = DEVICE[mode];
-  for (const n of SERVERS) {
-    const lines = [
-      'sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2',
-      `ip link set ${dev} up`,
-      `ip addr add ${VIP}/32 dev ${dev}`,
-    ];
-    if (mode !== 'dr') lines.push(`sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.${dev}.rp_filter=0`);
-    if (mode === 'tun-gue') lines.push('ip fou add port 6080 gue');
-    c.sh(`s${n}`, lines.join(' && '));
-  }
+function realserver(c: Cluster, n: number, words: string): string {
+  const state = shellQuote(path.join(c.dir, `realserver-s${n}`));
+  return c.sh(`s${n}` as Role, `${shellQuote(REALSERVER)} --state-dir ${state} ${words}`);
 }
 
-export function undoRealServers(c: Cluster, mode: RealServerMode): void {
-  const dev = DEVICE[mode];
-  for (const n of SERVERS) {
-    const lines = [`ip addr del ${VIP}/32 dev ${dev}`, 'sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.all.arp_announce=0'];
-    if (mode === 'tun-gue') lines.push('ip fou del port 6080');
-    c.sh(`s${n}`, lines.join(' && '));
-  }
+/** The VIP on each real server's device for `mode`, with the ARP and reverse-path settings the LVS guides give. */
+export function prepareRealServers(c: Cluster, mode: RealServerMode): void {
+  for (const n of SERVERS) realserver(c, n, `${WORDS[mode]} ${VIP}`);
+}
+
+/** Each real server as it was before prepareRealServers. */
+export function undoRealServers(c: Cluster): void {
+  for (const n of SERVERS) realserver(c, n, '--undo');
 }
