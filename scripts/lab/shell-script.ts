@@ -64,7 +64,7 @@ export function labBanner(): string {
   return [
     'ipvsadm-ts lab: Linux with IPVS (User-Mode Linux), the cluster of cluster/net.sh.',
     `You are on the client c (172.16.0.10). The director d1 holds the VIP ${LAB_VIP}:`,
-    ...LAB_SERVICES.map((s) => `  TCP ${LAB_VIP}:${s.port}  ${s.method.padEnd(3)} (${s.flag}) rr over ${servers(s)}`),
+    ...LAB_SERVICES.map((s) => `  TCP ${`${LAB_VIP}:${s.port}`.padEnd(16)} ${s.method.padEnd(3)} (${s.flag})  rr over ${servers(s)}`),
     `Try:  curl http://${LAB_VIP}/    curl http://${LAB_VIP}:8080/    ipvsadm -L -n --stats`,
     'ipvsadm, ipvsadm-save, ipvsadm-restore: this project\'s bin/, acting on d1\'s table.',
     `on NODE [COMMAND...]: COMMAND (or a shell) on ${NODES.filter((n) => n !== 'lan').join(' ')}`,
@@ -199,6 +199,9 @@ export function shellLabScript(o: ShellLabOptions): string {
       '}',
       '',
       'run() {',
+      // No kernel message on the user's terminal, not even the last words at
+      // power-off (dmesg -D would still let KERN_EMERG through).
+      '  echo 0 > /proc/sys/kernel/printk',
       '  follow_winsize 2>/dev/null &',
       '  watcher=$!',
       `  cat ${f('banner')} > /dev/tty0`,
@@ -209,8 +212,6 @@ export function shellLabScript(o: ShellLabOptions): string {
       '  return $status',
       '}',
       '',
-      // Not even the kernel's last words (reboot: Power down) on the user's terminal.
-      'dmesg -D 2>/dev/null',
     );
   } else {
     const waitForStdin = o.run.stdin === 'file'
