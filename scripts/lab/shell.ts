@@ -70,6 +70,39 @@ function captureStdin(file: string, done: string): void {
   process.stdin.pipe(out);
 }
 
+/** Host processes of the guest booted with these arguments (its kernel, helpers, guest processes), by its umid. */
+function guestProcesses(args: readonly string[]): number[] {
+  const umid = args.find((a) => a.startsWith('umid='));
+  if (umid === undefined) return [];
+  const found: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = readIfExists(`/proc/${entry}/cmdline`);
+    if (cmdline?.split('\0').includes(umid)) found.push(Number(entry));
+  }
+  return found;
+}
+
+/**
+ * Waits (up to 3 s) for every process of the guest to end, then kills what is
+ * left: the directory must not be removed while one of them may still write there.
+ */
+async function reapGuest(args: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 3000;
+  let left = guestProcesses(args);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    left = guestProcesses(args);
+  }
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
 function lastLine(file: string): string {
   return tailOf(file, 1).trim();
 }
@@ -164,6 +197,7 @@ export async function runLabShell(o: ShellOptions): Promise<number> {
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });
     stop(); // helpers left in the group, in command mode
+    await reapGuest(boot.args);
     for (const c of cleanUps.splice(0)) c();
     restoreTerminal(savedTerminal);
 
@@ -188,7 +222,7 @@ export async function runLabShell(o: ShellOptions): Promise<number> {
     if (keep && e instanceof LabFailure) e.message += ` (kept ${dir})`;
     throw e;
   } finally {
-    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

@@ -14,6 +14,7 @@ test('a shell in the lab: ipvsadm, curl to the VIP, a resize, exit 3, the termin
   const term = new Terminal(tmp.dir, { width: 100, height: 30, env: { ...process.env, TMPDIR: tmp.dir } });
   const before = path.join(tmp.dir, 'stty-before');
   const after = path.join(tmp.dir, 'stty-after');
+  let left: string[] = [];
   try {
     term.start(['sh', '-c', `cd ${REPO} && stty -g > ${before}; npm run lab; s=$?; stty -g > ${after}; exit $s`]);
     const lastRows = (n: number) => term.screen().rows.slice(-n).join('\n');
@@ -53,8 +54,8 @@ test('a shell in the lab: ipvsadm, curl to the VIP, a resize, exit 3, the termin
     expect(fs.readFileSync(after, 'utf8')).toBe(fs.readFileSync(before, 'utf8'));
   } finally {
     term.close();
-    const left = tmp.leftovers().filter((f) => !/stty-(before|after)$/.test(f));
+    left = tmp.leftovers().filter((f) => !/stty-(before|after)$/.test(f));
     tmp.remove();
-    expect(left).toEqual([]);
   }
+  expect(left).toEqual([]);
 }, BOOT_MS + 120_000);

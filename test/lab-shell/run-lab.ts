@@ -28,7 +28,7 @@ export function scratchTmp(): { dir: string; leftovers(): string[]; remove(): vo
   return {
     dir,
     leftovers: () => {
-      const files = fs.readdirSync(dir).map((f) => path.join(dir, f));
+      const files = (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => path.join(dir, f));
       const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).stdout ?? '';
       const procs = ps.split('\n').filter((l) => l.includes(dir) && !l.includes('ps -eo'));
       return [...files, ...procs.map((p) => `process: ${p.trim()}`)];
