@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Test entry point (npm test runs it after the build): the "unit" jest project
-// on the host, then the "kernel" project wherever real IPVS exists (see
-// scripts/lab). The last line printed is always the kernel lab line.
+// on the host; the "lab-shell" project on the host too (it boots `npm run lab`
+// itself, one guest at a time, so it runs before the kernel lab's guests);
+// then the "kernel" project wherever real IPVS exists (see scripts/lab). The
+// last line printed is always the kernel lab line.
 //
 // node scripts/test.js [--unit-only|--kernel-only] [--lab=uml|netns] [--shards=N]
 //                      [--lab-timeout=SECONDS] [--keep-lab] [jest args / path filters...]
@@ -36,15 +38,34 @@ function parseArgs(argv) {
   return o;
 }
 
-function runUnit(o, ci) {
+function runHostProject(project, o, ci, extra = []) {
   // Patterns first: --selectProjects takes every following word as a project name.
-  const args = [jestBin, ...o.patterns, '--selectProjects', 'unit', ...(ci ? ['--ci'] : []), ...o.jestArgs];
-  // A filter meant for kernel tests must not fail the unit run.
+  const args = [jestBin, ...o.patterns, '--selectProjects', project, ...extra, ...(ci ? ['--ci'] : []), ...o.jestArgs];
+  // A filter meant for other tests must not fail this run.
   if (o.patterns.length > 0) args.push('--passWithNoTests');
   const r = spawnSync(process.execPath, args, { cwd: repo, stdio: 'inherit' });
   if (r.error) return `could not run jest: ${r.error.message}`;
   if (r.signal) return `jest killed by ${r.signal}`;
   return r.status === 0 ? undefined : `jest exited with status ${r.status}`;
+}
+
+function runUnit(o, ci) {
+  return runHostProject('unit', o, ci);
+}
+
+/**
+ * `npm run lab`, booted from the host (test/lab-shell): needs linux.uml; one
+ * guest at a time. Returns the summary line and whether it counts as failed.
+ */
+function runLabShell(o, ci, lab) {
+  const choice = lab.chooseLab('uml', process.env);
+  if ('skip' in choice) {
+    return { line: `lab shell: skipped (${choice.skip})${ci ? ' - a failure under CI=true' : ''}`, failed: ci };
+  }
+  const started = Date.now();
+  const problem = runHostProject('lab-shell', o, ci, ['--runInBand']);
+  const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  return { line: problem ? `lab shell: FAILED (${problem}) in ${took}` : `lab shell: passed in ${took}`, failed: !!problem };
 }
 
 async function main() {
@@ -72,6 +93,7 @@ async function main() {
     return 1;
   }
   const lab = require(labModule);
+  const labShell = runLabShell(o, ci, lab);
   const started = Date.now();
   const report = await lab.runKernelLab({
     repo,
@@ -88,6 +110,7 @@ async function main() {
 
   console.log('');
   console.log(unitProblem ? `unit: FAILED (${unitProblem})` : o.unit ? 'unit: passed' : 'unit: not run (--kernel-only)');
+  console.log(labShell.line);
   for (const out of report.outcomes) {
     const s = out.summary;
     const counts = s ? `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped` : 'no results';
@@ -114,7 +137,7 @@ async function main() {
   console.log(report.finalLine);
 
   if (process.exitCode === 130) return 130;
-  if (unitProblem) return 1;
+  if (unitProblem || labShell.failed) return 1;
   if (report.skipped) return ci ? 1 : 0;
   return report.problems.length === 0 ? 0 : 1;
 }

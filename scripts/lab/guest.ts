@@ -36,22 +36,60 @@ export interface RunningLab {
   kill(): void;
 }
 
+/** How to start linux.uml for one guest whose private directory is `dir`. */
+export interface UmlBoot {
+  args: string[];
+  /** Our environment plus the xstate preload when it could be built. */
+  env: NodeJS.ProcessEnv;
+  /** Why the preload is not set, when it is not. */
+  preloadError?: string;
+  /** Where the preload writes its counts. */
+  reportFile: string;
+}
+
+export interface UmlBootOptions {
+  dir: string;
+  repo: string;
+  /** The guest's init: a script in `dir`. */
+  init: string;
+  memory: string;
+  xstate?: XstateMode;
+  /** Kernel parameters after the usual ones (e.g. quiet). */
+  extraArgs?: readonly string[];
+}
+
+/**
+ * The kernel command line (the host's / through hostfs as root, our script
+ * as init, the first console on fds 0 and 1) and the environment with the
+ * xstate preload.
+ */
+export function umlBoot(o: UmlBootOptions): UmlBoot {
+  const umid = `ipvs-lab-${process.pid}-${path.basename(o.dir).replace(/^ipvs-lab-/, '')}`;
+  const args = [
+    `mem=${o.memory}`, `umid=${umid}`, `uml_dir=${path.join(o.dir, 'uml')}`,
+    'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'rw', `init=${o.init}`,
+    'con=null', 'con0=fd:0,fd:1', ...(o.extraArgs ?? []),
+  ];
+  const preload = xstatePreload(o.repo);
+  const reportFile = path.join(o.dir, LAB_FILES.xstate);
+  if ('error' in preload) return { args, env: process.env, preloadError: preload.error, reportFile };
+  const env = preloadEnvironment(preload.library, o.xstate ?? xstateMode(process.env), reportFile, process.env);
+  return { args, env, reportFile };
+}
+
+/** One `recognised:` line for a guest that died early, from its console and the preload's report. */
+export function explainEarlyDeath(consoleText: string, boot: UmlBoot): string | undefined {
+  const report = parseXstateReport(readIfExists(boot.reportFile) ?? '');
+  return diagnoseGuestDeath({ console: consoleText, report, cpuFlags: hostCpuFlags(), preloadError: boot.preloadError });
+}
+
 export function startGuest(o: GuestOptions): RunningLab {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipvs-lab-'));
   const script = writeLabFiles({ mode: 'uml', dir, repo: o.repo, jestArgs: o.jestArgs, command: o.command, env: o.env });
-  const umid = `ipvs-lab-${process.pid}-${path.basename(dir).slice('ipvs-lab-'.length)}`;
-  const args = [
-    `mem=${o.memory}`, `umid=${umid}`, `uml_dir=${path.join(dir, 'uml')}`,
-    'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'rw', `init=${script}`,
-    'con=null', 'con0=fd:0,fd:1',
-  ];
+  const boot = umlBoot({ dir, repo: o.repo, init: script, memory: o.memory, xstate: o.xstate });
+  const { args, env, reportFile } = boot;
   const consoleFd = fs.openSync(path.join(dir, LAB_FILES.console), 'w');
-  const preload = xstatePreload(o.repo);
-  const reportFile = path.join(dir, LAB_FILES.xstate);
-  if ('error' in preload) o.onLine(`lab: starting ${o.label} without the xstate preload: ${preload.error}`);
-  const env = 'library' in preload
-    ? preloadEnvironment(preload.library, o.xstate ?? xstateMode(process.env), reportFile, process.env)
-    : process.env;
+  if (boot.preloadError !== undefined) o.onLine(`lab: starting ${o.label} without the xstate preload: ${boot.preloadError}`);
   const started = Date.now();
   // Own process group, so a kill also reaches the guest's helper processes.
   const child = spawn(o.umlBinary, args, { stdio: ['ignore', consoleFd, consoleFd], detached: true, env });
@@ -71,9 +109,7 @@ export function startGuest(o: GuestOptions): RunningLab {
       const consoleFile = path.join(dir, LAB_FILES.console);
       const consoleText = readIfExists(consoleFile) ?? '';
       if ((outcome.summary?.executed ?? 0) === 0) {
-        const recognised = diagnoseGuestDeath({
-          console: consoleText, report, cpuFlags: hostCpuFlags(), preloadError: 'error' in preload ? preload.error : undefined,
-        });
+        const recognised = explainEarlyDeath(consoleText, boot);
         if (recognised) outcome.problem += `\n${recognised}`;
       }
       // A panic's reason sits above its stack dump, often beyond the tail.

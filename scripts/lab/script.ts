@@ -43,6 +43,41 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * A shell function, bind_private PRIVATE TARGET: replaces a config file by a
+ * private copy; follows symlinks, and creates a missing target only inside
+ * the private tmpfs on /run.
+ */
+export const BIND_PRIVATE: readonly string[] = [
+  '# Replace a config file by a private copy; follows symlinks, and creates',
+  '# a missing target only inside the private tmpfs on /run.',
+  'bind_private() {',
+  '  dest=$(readlink -m "$2")',
+  '  case $dest in /run/*) mkdir -p "$(dirname "$dest")" && { [ -e "$dest" ] || : > "$dest"; } ;; esac',
+  '  mount --bind "$1" "$dest"',
+  '}',
+];
+
+/**
+ * What a UML guest's init does first, inside a function that returns 1 on
+ * failure, with $T the private directory: the pseudo file systems, and every
+ * module of UML_MODULES (the guest kernel cannot autoload from the host's
+ * /lib/modules, so they come from a private -d tree).
+ */
+export function umlSetupCommands(): string[] {
+  return [
+    'mount -t proc proc /proc && mount -t sysfs sys /sys || return 1',
+    // Pseudo-terminals for the tests that look at the screen (tmux); the
+    // guest's /dev is its own devtmpfs, which has /dev/ptmx but no pts.
+    'mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666 devpts /dev/pts || return 1',
+    'V=$(uname -r)',
+    'mkdir -p "$T/mods/lib/modules" && ln -sfn "/usr/lib/uml/modules/$V" "$T/mods/lib/modules/$V" || return 1',
+    `for m in ${UML_MODULES.join(' ')}; do`,
+    '  modprobe -d "$T/mods" "$m" || echo "lab: modprobe $m failed" >&2',
+    'done',
+  ];
+}
+
 export function labScript(o: LabScriptOptions): string {
   const q = shellQuote;
   const env: Record<string, string> = { ...(o.env ?? {}), IPVS_LAB: o.mode };
@@ -64,27 +99,11 @@ export function labScript(o: LabScriptOptions): string {
     ...exportLines,
     'mkdir -p "$HOME" "$TMPDIR"',
     '',
-    '# Replace a config file by a private copy; follows symlinks, and creates',
-    '# a missing target only inside the private tmpfs on /run.',
-    'bind_private() {',
-    '  dest=$(readlink -m "$2")',
-    '  case $dest in /run/*) mkdir -p "$(dirname "$dest")" && { [ -e "$dest" ] || : > "$dest"; } ;; esac',
-    '  mount --bind "$1" "$dest"',
-    '}',
+    ...BIND_PRIVATE,
     '',
     'setup() {',
     ...(uml
-      ? [
-          '  mount -t proc proc /proc && mount -t sysfs sys /sys || return 1',
-          // Pseudo-terminals for the tests that look at the screen (tmux); the
-          // guest's /dev is its own devtmpfs, which has /dev/ptmx but no pts.
-          '  mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666 devpts /dev/pts || return 1',
-          '  V=$(uname -r)',
-          '  mkdir -p "$T/mods/lib/modules" && ln -sfn "/usr/lib/uml/modules/$V" "$T/mods/lib/modules/$V" || return 1',
-          `  for m in ${UML_MODULES.join(' ')}; do`,
-          '    modprobe -d "$T/mods" "$m" || echo "lab: modprobe $m failed" >&2',
-          '  done',
-        ]
+      ? umlSetupCommands().map((c) => `  ${c}`)
       : []),
     // A private /run: `ip netns add` and any stray tool write there, not on the host.
     '  mount -t tmpfs tmpfs /run && mkdir -p /run/netns || return 1',

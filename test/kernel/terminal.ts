@@ -148,6 +148,11 @@ export class Terminal {
     this.tmux(['send-keys', '-t', 'test', ...keys]);
   }
 
+  /** Resizes the window, as a person dragging the terminal's corner. */
+  resize(width: number, height: number): void {
+    this.tmux(['resize-window', '-t', 'test', '-x', String(width), '-y', String(height)]);
+  }
+
   /** Polls the screen until `check` accepts it; the screen it accepted. */
   async waitForScreen(check: (screen: Screen) => boolean, what: string, timeoutMs = 30_000): Promise<Screen> {
     const deadline = Date.now() + timeoutMs;
