@@ -74,7 +74,7 @@ describe('guest script', () => {
 
   test('loads every module, builds the cluster, programs d1 with our ipvsadm, powers off', () => {
     const s = shellLabScript({ ...base, run: { kind: 'interactive' } });
-    expect(s).toMatch(/for m in ip_vs .* bridge ipip fou ip_gre ip_tables iptable_mangle xt_mark xt_tcpudp; do/);
+    expect(s).toMatch(/for m in ip_vs .* bridge ipip fou ip_gre ip6_tunnel ip_tables iptable_mangle xt_mark xt_tcpudp; do/);
     expect(s).toContain("sh '/work/my repo/cluster/net.sh' up '' \"$T/cluster\" 1 86400 || return 1");
     expect(s).toContain("nsenter --net=/run/netns/d1 -- '/work/my repo/bin/ipvsadm' -R < \"$T/rules\" || return 1");
     expect(s).toContain('mount -t tmpfs tmpfs /run');
