@@ -10,55 +10,13 @@
 // short; the results table in docs/reliability.md says what ran by hand).
 import * as fs from 'fs';
 import * as path from 'path';
-import { run } from '../programs/harness';
-import { FakeIpvs, keyText } from '../support/fake-ipvs';
-import { listedDest, listedSvc, persistent, row } from '../support/builders';
-import { serviceKey } from '../../src/ipvs/types';
 import { fuzzedArgv, scenarioCorpus, shrink } from './argv';
+import { problem, table } from './check';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const COUNT = Number(process.env.FUZZ_ARGV ?? 3000);
-/** Far more than any command line takes against the fake kernel. */
-const DEADLINE_MS = 5000;
-/** What the programs may exit with (src/messages/exit-status.ts), no signal being involved. */
-const STATUSES = new Set([0, 1, 2, 255]);
 const REGRESSIONS = path.join(__dirname, 'argv-regressions.json');
-
-function table(): FakeIpvs {
-  const kernel = new FakeIpvs();
-  for (const r of [
-    row(listedSvc('tcp 10.0.0.1:80'), listedDest('10.0.0.11:80'), listedDest('10.0.0.12:80', 'route')),
-    row(listedSvc('udp 10.0.0.1:53', persistent(300)), listedDest('10.0.0.13:53', 'tunnel')),
-    row(listedSvc('tcp [2001:db8::1]:80'), listedDest('[2001:db8::10]:80')),
-  ]) kernel.entries.set(keyText(serviceKey(r.service)), r);
-  return kernel;
-}
-
-/** What is wrong with how the program handled `argv`, or undefined. */
-async function problem(argv: string[], kernel: FakeIpvs = table()): Promise<string | undefined> {
-  let now = 0;
-  // A clock that moves when slept on, so that waits (drain, apply's grace) end.
-  const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const r = await Promise.race([
-      run(argv, { kernel, stdin: '', clock, connections: '', sysctls: {} }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no end within ${DEADLINE_MS} ms`)), DEADLINE_MS);
-      }),
-    ]);
-    if (!STATUSES.has(r.status)) return `status ${r.status}`;
-    const said = r.stdout + r.stderr;
-    if (/internal error/.test(r.stderr)) return `internal error: ${r.stderr.trim()}`;
-    if (/^\s+at .+:\d+:\d+\)?$/m.test(said)) return 'a stack trace';
-    return undefined;
-  } catch (error) {
-    return `threw: ${(error as Error).message}`;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const show = (argv: string[]): string => JSON.stringify(argv);
 
