@@ -106,8 +106,13 @@ export class FakeSocket implements PacketSocket {
     return this.kernel.reportedRecvBuffer;
   }
 
-  /** Queues one reply datagram; `flowControlled` replies (dumps) are never dropped. */
+  /** Queues one reply datagram (as kernel.mangle makes it, if set); `flowControlled` replies (dumps) are never dropped. */
   deliver(d: Buffer, flowControlled = false): void {
+    if (this.kernel.mangle === undefined) this.queue(d, flowControlled);
+    else for (const m of this.kernel.mangle(d)) this.queue(m, flowControlled);
+  }
+
+  private queue(d: Buffer, flowControlled: boolean): void {
     if (this.closed) return;
     if (!flowControlled && this.queuedBytes + d.length > this.kernel.rcvCapacity) {
       // As netlink_overrun does: the error wakes the reader even if nothing else comes.
@@ -162,6 +167,8 @@ export class FakeKernel {
   extraDestAttrs: Bytes[] = [];
   /** Omit DEST ADDR_FAMILY and TUN_* (an old kernel). */
   oldKernel = false;
+  /** What becomes of each reply datagram on its way (the fuzzers' hook): none, one or several datagrams. */
+  mangle?: (datagram: Buffer) => Buffer[];
 
   readonly sockets: FakeSocket[] = [];
   readonly services: Svc[] = [];
