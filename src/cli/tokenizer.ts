@@ -1,7 +1,7 @@
 /**
  * Splits argv the way popt (as used by ipvsadm, no aliases, no config files)
  * does: clustered short options, a short option with an argument takes the
- * rest of its cluster, one '=' after a short option is dropped, long options
+ * rest of its cluster less one '=' (a flag followed by '=' is an error), long options
  * are matched exactly, `--` ends option parsing, other words are leftovers.
  *
  * Tokenizing stops at the first popt error; the parser processes tokens in
@@ -120,23 +120,24 @@ export function tokenize(argv: readonly string[], settings: TokenizeOptions = {}
       continue;
     }
 
-    // A cluster of short options. After each letter popt skips one '=';
-    // an empty remainder (the word ended in '=') is then looked up as a letter.
+    // A cluster of short options. A letter that takes no value followed by
+    // '=' is popt's "does not take an argument" (measured against 1.31: `-n=`,
+    // `-n=x`, `-Ln=x`); one that takes a value gets the rest of the word,
+    // less one '=' (`-s=rr` is rr, `-s==rr` is =rr).
     let cluster: string | undefined = word.slice(1);
     while (cluster !== undefined) {
       const spec = cluster === '' ? undefined : byShort.get(cluster[0]);
       if (!spec) return fail('unknown option');
       const tail: string = cluster.slice(1);
-      const remainder: string | undefined = tail === '' ? undefined : tail.startsWith('=') ? tail.slice(1) : tail;
       if (!takesArgument(spec)) {
-        if (remainder !== undefined && remainder.startsWith('=')) return fail('option does not take an argument');
+        if (tail.startsWith('=')) return fail('option does not take an argument');
         tokens.push({ kind: 'option', spec, value: undefined, word });
-        cluster = remainder;
+        cluster = tail === '' ? undefined : tail;
         continue;
       }
       let value: string | undefined;
-      if (remainder !== undefined) {
-        value = remainder.startsWith('=') ? remainder.slice(1) : remainder;
+      if (tail !== '') {
+        value = tail.startsWith('=') ? tail.slice(1) : tail;
       } else {
         const taken = takeNextWord(spec);
         if (!taken) return fail('missing argument');
