@@ -15,6 +15,7 @@ import { errorJson } from '../render/json';
 import { writeJson } from '../json/write';
 import { runRestore } from '../restore/restore';
 import { isExtension } from '../cli/extensions';
+import { tokenize } from '../cli/tokenizer';
 import type { PlanColours } from '../render/plan';
 import { runExtensionProgram } from './extensions';
 import type { TerminalIo } from './top';
@@ -57,11 +58,18 @@ function versionWarning(version: number): string {
 /**
  * Whether the command line asks for JSON, decided before it is parsed, so
  * that the failures that come first (IPVS cannot be opened, the command line
- * is wrong) are JSON too: an option word `--json` before any `--`.
+ * is wrong) are JSON too: `--json` read as an option, as popt reads the
+ * words (in `-t --json` it is -t's value, as in 1.31, and asks for nothing),
+ * or standing after the word where popt stops at an error, before any `--`.
  */
 export function asksForJson(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--');
-  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+  const { tokens } = tokenize(argv);
+  if (tokens.some((t) => t.kind === 'option' && t.spec.long === 'json')) return true;
+  const error = tokens.find((t) => t.kind === 'error');
+  if (error === undefined) return false;
+  const unread = argv.slice(argv.indexOf(error.word) + 1);
+  const end = unread.indexOf('--');
+  return (end === -1 ? unread : unread.slice(0, end)).includes('--json');
 }
 
 /** Runs one ipvsadm invocation; returns the exit status. */

@@ -204,6 +204,7 @@ describe('failures under --json: one object on stderr, the message and status 1.
     ['--json with a command that changes the table', ['-A', '-t', '10.0.0.9:80', '--json'], { kernel: true }],
     ['a bad option value', ['-L', '-t', '10.0.0.999:80', '--json'], { kernel: true }],
     ['an unknown option', ['-L', '--json', '--bogus'], { kernel: true }],
+    ['an unknown option before --json, where popt stops', ['-L', '--bogus', '--json'], { kernel: true }],
     ['no IPVS', ['-L', '-n', '--json'], { kernel: false }],
   ])('%s', async (_what, argv, o) => {
     const kernel = o.kernel ? await table() : undefined;
@@ -220,6 +221,11 @@ describe('failures under --json: one object on stderr, the message and status 1.
       // Without --json the same failure, in 1.31's words.
       expect(doc).toEqual({ error: { message: classic.stderr.replace(/\n$/, ''), status: classic.status } });
     }
+  });
+
+  test('--json taken as the value of -t (as 1.31 takes it) asks for nothing: the classic error', async () => {
+    const r = await run(['-A', '-t', '--json', '10.0.0.4:80'], { kernel: await table() });
+    expect(r).toEqual({ status: 2, stdout: '', stderr: 'illegal virtual server address[:port] specified\n' });
   });
 
   test('-h and -v are not listings: their text is unchanged', async () => {
