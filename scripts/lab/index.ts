@@ -127,7 +127,7 @@ export function planShards(files: readonly string[], wanted: number): string[][]
 function passThroughEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
-    if (v !== undefined && (k === 'CI' || k.startsWith('IPVS_DIFF_') || k === 'IPVS_APPLY_SEED')) out[k] = v;
+    if (v !== undefined && (k === 'CI' || k.startsWith('IPVS_DIFF_') || k === 'IPVS_APPLY_SEED' || k.startsWith('FUZZ_'))) out[k] = v;
   }
   // The host's npm cache (npm's default unless npm runs us); the lab's HOME is private.
   out.IPVS_LAB_NPM_CACHE = env.npm_config_cache || path.join(os.homedir(), '.npm');
