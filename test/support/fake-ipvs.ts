@@ -54,8 +54,9 @@ export class FakeIpvs implements IpvsApi {
   async destinations(key: ServiceKey): Promise<Destination[]> {
     return this.entries.get(keyText(key))?.destinations ?? [];
   }
+  /** Copies, as a dump decodes fresh values: what a caller keeps does not change with the table. */
   async table(): Promise<ServiceWithDestinations[]> {
-    return [...this.entries.values()];
+    return [...this.entries.values()].map((e) => ({ service: { ...e.service }, destinations: e.destinations.map((d) => ({ ...d })) }));
   }
 
   /** /proc/net/ip_vs of this table, as Linux 6.1 prints it (ip_vs_info_seq_show). */

@@ -6,7 +6,8 @@
 import type { RulesInvocation } from '../../cli/extensions';
 import type { CommandContext } from '../context';
 import { QueryError, type CommandResult } from '../results';
-import { executePlan, type Grace } from './execute';
+import type { ServiceWithDestinations } from '../../netlink/api';
+import { executePlan, type ApplyOutcome, type Grace } from './execute';
 import { liveConnections } from './graceful';
 import { planChanges } from './plan';
 import { readRules } from './rules';
@@ -55,8 +56,33 @@ export async function runExtension(
       sleep: session.clock.sleep,
       connections: async () => liveConnections(await ctx.readConnections()),
     };
-    return { kind: 'applied', outcome: await executePlan(ctx.api, steps, session.interrupted, grace), steps, verbose: inv.verbose };
+    const outcome = await confirmRollback(ctx.api, await executePlan(ctx.api, steps, session.interrupted, grace), live, scopes);
+    return { kind: 'applied', outcome, steps, verbose: inv.verbose };
   } finally {
     release?.();
   }
+}
+
+/**
+ * A rollback is one batch, and the kernel carries out the rest of it after
+ * a step it refuses, so the table can be whole all the same (deleting a
+ * service takes with it the server whose deletion was refused). Before
+ * saying the table is partly changed, read it again: when nothing in scope
+ * differs from the table the plan started from, the rollback worked.
+ */
+async function confirmRollback(
+  api: CommandContext['api'],
+  outcome: ApplyOutcome,
+  before: readonly ServiceWithDestinations[],
+  scopes: readonly Scope[],
+): Promise<ApplyOutcome> {
+  if (outcome.kind === 'applied' || outcome.rollback.ok) return outcome;
+  let now;
+  try {
+    now = await api.table();
+  } catch {
+    return outcome; // cannot tell: the failure stands
+  }
+  const back = planChanges(before.map((entry) => ({ ...entry, line: 0 })), now, scopes);
+  return back.length === 0 ? { ...outcome, rollback: { ok: true } } : outcome;
 }
