@@ -4,7 +4,7 @@
 // failing command line is shrunk and printed to be kept in
 // argv-regressions.json, which every run replays first.
 //
-//   FUZZ_SEED=N FUZZ_ARGV=COUNT npx jest --selectProjects unit test/fuzz/argv
+//   FUZZ_SEED=N FUZZ_ARGV=COUNT npx jest test/fuzz/argv --selectProjects unit
 //
 // runs COUNT command lines of seed N (the default count keeps the unit run
 // short; the results table in docs/reliability.md says what ran by hand).
