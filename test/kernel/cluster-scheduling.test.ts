@@ -53,20 +53,20 @@ function counters(listing: string): Map<string, bigint[]> {
   return out;
 }
 
-const stats = (c: Cluster, vport: number, kind = '--stats') => counters(c.ipvsadmOk(['-L', '-n', kind, '--exact', '-t', `${VIP}:${vport}`]));
+const listing = (c: Cluster, vport: number, kind = '--stats'): string => c.ipvsadmOk(['-L', '-n', kind, '--exact', '-t', `${VIP}:${vport}`]);
+const stats = (c: Cluster, vport: number, kind = '--stats') => counters(listing(c, vport, kind));
 
 /**
  * Until the counters of a service stop moving: Linux 6.1 folds them into
  * what a listing shows every 2 seconds. Bounded: 6 folds.
  */
 async function settled(c: Cluster, vport: number): Promise<Map<string, bigint[]>> {
-  let last = JSON.stringify([...stats(c, vport)].map(([k, v]) => [k, v.map(String)]));
+  let last = listing(c, vport);
   for (let i = 0; i < 6; i++) {
     await sleep(2200);
-    const now = stats(c, vport);
-    const text = JSON.stringify([...now].map(([k, v]) => [k, v.map(String)]));
-    if (text === last) return now;
-    last = text;
+    const now = listing(c, vport);
+    if (now === last) return counters(now);
+    last = now;
   }
   throw new Error(`the counters of ${VIP}:${vport} still move after 6 folds`);
 }

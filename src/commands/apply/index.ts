@@ -6,7 +6,7 @@
 import type { RulesInvocation } from '../../cli/extensions';
 import type { CommandContext } from '../context';
 import { QueryError, type CommandResult } from '../results';
-import type { ServiceWithDestinations } from '../../netlink/api';
+import type { IpvsApi, ServiceWithDestinations } from '../../netlink/api';
 import { executePlan, type ApplyOutcome, type Grace } from './execute';
 import { liveConnections } from './graceful';
 import { planChanges } from './plan';
@@ -71,7 +71,7 @@ export async function runExtension(
  * differs from the table the plan started from, the rollback worked.
  */
 async function confirmRollback(
-  api: CommandContext['api'],
+  api: IpvsApi,
   outcome: ApplyOutcome,
   before: readonly ServiceWithDestinations[],
   scopes: readonly Scope[],
