@@ -60,10 +60,14 @@ function versionWarning(version: number): string {
  * that the failures that come first (IPVS cannot be opened, the command line
  * is wrong) are JSON too: `--json` read as an option, as popt reads the
  * words (in `-t --json` it is -t's value, as in 1.31, and asks for nothing),
- * or standing after the word where popt stops at an error, before any `--`.
+ * or standing after the word where popt stops at an error, before any `--`;
+ * never after a first -h or -v, which 1.31 acts on before reading further.
  */
 export function asksForJson(argv: readonly string[]): boolean {
   const { tokens } = tokenize(argv);
+  // 1.31 acts on a first -h or -v at once: popt never reads the words after it.
+  const first = tokens[0];
+  if (first?.kind === 'option' && (first.spec.command === 'help' || first.spec.command === 'version')) return false;
   if (tokens.some((t) => t.kind === 'option' && t.spec.long === 'json')) return true;
   const error = tokens.find((t) => t.kind === 'error');
   if (error === undefined) return false;

@@ -232,6 +232,14 @@ describe('failures under --json: one object on stderr, the message and status 1.
     const kernel = new FakeIpvs();
     expect((await run(['-h', '--json'], { kernel })).stdout).toBe((await run(['-h'], { kernel })).stdout);
   });
+
+  test('after a first -h or -v, --json is never read (1.31 stops there): without IPVS, the classic failure', async () => {
+    for (const first of ['-h', '--help', '-v', '--version']) {
+      const r = await run([first, '-wi', '--json', '-a', '2147483648'], {});
+      expect(r).toEqual({ status: 2, stdout: '', stderr: (await run([first], {})).stderr });
+      expect(r.stderr).not.toContain('{');
+    }
+  });
 });
 
 describe('apply and diff read what -S --json writes', () => {
