@@ -45,16 +45,16 @@ export class FakeIpvs implements IpvsApi {
   async info(): Promise<Info> {
     return this.info_;
   }
+  // Every reading returns copies, as a dump decodes fresh values: what a caller keeps does not change with the table.
   async services(): Promise<Service[]> {
-    return [...this.entries.values()].map((e) => e.service);
+    return [...this.entries.values()].map((e) => ({ ...e.service }));
   }
   async service(key: ServiceKey): Promise<Service> {
-    return this.find(key, 'GET_SERVICE').service;
+    return { ...this.find(key, 'GET_SERVICE').service };
   }
   async destinations(key: ServiceKey): Promise<Destination[]> {
-    return this.entries.get(keyText(key))?.destinations ?? [];
+    return (this.entries.get(keyText(key))?.destinations ?? []).map((d) => ({ ...d }));
   }
-  /** Copies, as a dump decodes fresh values: what a caller keeps does not change with the table. */
   async table(): Promise<ServiceWithDestinations[]> {
     return [...this.entries.values()].map((e) => ({ service: { ...e.service }, destinations: e.destinations.map((d) => ({ ...d })) }));
   }
