@@ -96,10 +96,12 @@ export interface XstateReport {
   refused: number;
   overlays: number;
   overlayFailures: number;
+  /** Writes left to the host as UML made them: its whole area is no larger than UML's buffer. */
+  passedThrough: number;
 }
 
 export function parseXstateReport(text: string): XstateReport | undefined {
-  const m = /^mode=(auto|always) uml_bytes=(\d+) host_bytes=(\d+) refused=(\d+) overlays=(\d+) overlay_failures=(\d+)$/.exec(
+  const m = /^mode=(auto|always) uml_bytes=(\d+) host_bytes=(\d+) refused=(\d+) overlays=(\d+) overlay_failures=(\d+) passed_through=(\d+)$/.exec(
     text.trim(),
   );
   if (!m) return undefined;
@@ -110,11 +112,15 @@ export function parseXstateReport(text: string): XstateReport | undefined {
     refused: Number(m[4]),
     overlays: Number(m[5]),
     overlayFailures: Number(m[6]),
+    passedThrough: Number(m[7]),
   };
 }
 
 /** One line for the lab's summary: what the preload did in a guest. */
 export function describeXstateReport(r: XstateReport): string {
+  if (r.overlays === 0 && r.overlayFailures === 0 && r.passedThrough > 0) {
+    return `xstate preload (${r.mode}): nothing to overlay on this host, its XSAVE area (${r.hostBytes} bytes) is no larger than UML's (${r.umlBytes}); ${r.passedThrough} write(s) left to it`;
+  }
   if (r.overlays === 0 && r.refused === 0 && r.overlayFailures === 0) {
     return `xstate preload (${r.mode}): not needed, every FPU state write was accepted`;
   }

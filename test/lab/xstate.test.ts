@@ -79,7 +79,7 @@ describe('building the preload', () => {
     expect(r.stdout).toBe('hello\n');
     expect(r.stderr).toBe('');
     expect(parseXstateReport(fs.readFileSync(reportFile, 'utf8'))).toEqual({
-      mode: 'always', umlBytes: 0, hostBytes: 0, refused: 0, overlays: 0, overlayFailures: 0,
+      mode: 'always', umlBytes: 0, hostBytes: 0, refused: 0, overlays: 0, overlayFailures: 0, passedThrough: 0,
     });
   });
 
@@ -92,22 +92,27 @@ describe('building the preload', () => {
 });
 
 describe('the report', () => {
-  const line = 'mode=auto uml_bytes=2696 host_bytes=11008 refused=1 overlays=149618 overlay_failures=0\n';
+  const line = 'mode=auto uml_bytes=2696 host_bytes=11008 refused=1 overlays=149618 overlay_failures=0 passed_through=0\n';
 
   test('parses the line the preload writes, and nothing else', () => {
     expect(parseXstateReport(line)).toEqual({
-      mode: 'auto', umlBytes: 2696, hostBytes: 11008, refused: 1, overlays: 149618, overlayFailures: 0,
+      mode: 'auto', umlBytes: 2696, hostBytes: 11008, refused: 1, overlays: 149618, overlayFailures: 0, passedThrough: 0,
     });
     expect(parseXstateReport('')).toBeUndefined();
-    expect(parseXstateReport('mode=sometimes uml_bytes=1 host_bytes=1 refused=0 overlays=0 overlay_failures=0')).toBeUndefined();
+    expect(parseXstateReport('mode=sometimes uml_bytes=1 host_bytes=1 refused=0 overlays=0 overlay_failures=0 passed_through=0')).toBeUndefined();
+    // A line of the older format (without passed_through) is not taken.
+    expect(parseXstateReport('mode=auto uml_bytes=1 host_bytes=1 refused=0 overlays=0 overlay_failures=0')).toBeUndefined();
   });
 
   test('describes what the preload did in one line', () => {
     expect(describeXstateReport(parseXstateReport(line)!)).toBe(
       'xstate preload (auto): 149618 FPU state write(s) overlaid after the host refused a short write (UML 2696 bytes, host XSAVE 11008)',
     );
-    expect(describeXstateReport({ mode: 'auto', umlBytes: 2696, hostBytes: 0, refused: 0, overlays: 0, overlayFailures: 0 })).toBe(
+    expect(describeXstateReport({ mode: 'auto', umlBytes: 2696, hostBytes: 0, refused: 0, overlays: 0, overlayFailures: 0, passedThrough: 0 })).toBe(
       'xstate preload (auto): not needed, every FPU state write was accepted',
+    );
+    expect(describeXstateReport({ mode: 'always', umlBytes: 2696, hostBytes: 2440, refused: 0, overlays: 0, overlayFailures: 0, passedThrough: 9 })).toBe(
+      "xstate preload (always): nothing to overlay on this host, its XSAVE area (2440 bytes) is no larger than UML's (2696); 9 write(s) left to it",
     );
   });
 });
@@ -116,7 +121,7 @@ describe('a guest that died before running a test', () => {
   test('an AMX host: the panic at init, the sizes, and the CPU, in one line', () => {
     const text = diagnoseGuestDeath({
       console: AMX_PANIC_CONSOLE,
-      report: { mode: 'auto', umlBytes: 2696, hostBytes: 11008, refused: 1, overlays: 0, overlayFailures: 3 },
+      report: { mode: 'auto', umlBytes: 2696, hostBytes: 11008, refused: 1, overlays: 0, overlayFailures: 3, passedThrough: 0 },
       cpuFlags: ['fpu', 'avx512f', 'amx_tile'],
     });
     expect(text).toBe(
@@ -155,16 +160,21 @@ describe('the fpu self-test', () => {
 
   const clean: LabRunOutcome = {
     label: 'fpu self-test', jestStatus: 0, durationMs: 1,
-    xstate: { mode: 'always', umlBytes: 2696, hostBytes: 11008, refused: 0, overlays: 5, overlayFailures: 0 },
+    xstate: { mode: 'always', umlBytes: 2696, hostBytes: 11008, refused: 0, overlays: 5, overlayFailures: 0, passedThrough: 0 },
   };
   const guest: LabRunOutcome = { label: 'guest 1/1', jestStatus: 0, durationMs: 1, version: '1.2.1', summary: { ...EMPTY_SUMMARY, executed: 3, passed: 3 } };
 
-  test('passes only when the check passed and the overlay was really taken without failures', () => {
+  test('passes only when the check passed and the overlay was really taken without failures, or the host had nothing to overlay', () => {
     expect(report('uml', [guest], clean).problems).toEqual([]);
     const problems = (o: Partial<LabRunOutcome>) => report('uml', [guest], { ...clean, ...o }).problems;
     expect(problems({ jestStatus: 1 })).toEqual(['fpu self-test: fpu-check exited with status 1']);
     expect(problems({ xstate: undefined })).toEqual(['fpu self-test: the xstate preload wrote no report: it was not loaded']);
     expect(problems({ xstate: { ...clean.xstate!, overlays: 0 } })).toEqual(['fpu self-test: the xstate preload never overlaid a write']);
+    // A host whose XSAVE area is no larger than UML's (2,440 bytes, AMD EPYC without AVX-512) has nothing to overlay.
+    const smallHost = { ...clean.xstate!, hostBytes: 2440, overlays: 0, passedThrough: 40 };
+    expect(problems({ xstate: smallHost })).toEqual([]);
+    expect(problems({ xstate: { ...smallHost, passedThrough: 0 } })).toEqual(['fpu self-test: the xstate preload never overlaid a write']);
+    expect(problems({ xstate: { ...smallHost, hostBytes: 11008 } })).toEqual(['fpu self-test: the xstate preload never overlaid a write']);
     expect(problems({ xstate: { ...clean.xstate!, overlayFailures: 2 } })).toEqual(['fpu self-test: 2 overlaid write(s) failed']);
     expect(problems({ problem: 'timed out after 300 s and was killed' })).toEqual(['fpu self-test: timed out after 300 s and was killed']);
   });
