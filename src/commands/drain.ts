@@ -12,7 +12,7 @@ import type { DrainInvocation } from '../cli/extensions';
 import { isParseFailure, parseCommandLine } from '../cli/parse';
 import type { Change } from '../ipvs/change';
 import { IP_VS_SVC_F_PERSISTENT } from '../ipvs/kernel-values';
-import { serviceKey, type Destination, type Service } from '../ipvs/types';
+import { serviceKey, type Destination, type Service, type ServiceKey } from '../ipvs/types';
 import { KernelError } from '../netlink/errors';
 import type { CommandContext } from './context';
 import { QueryError, type CommandResult } from './results';
@@ -67,6 +67,16 @@ export async function drainNotes(service: Service, session: DrainSession): Promi
 const sameServer = (a: Pick<Destination, 'address' | 'port'>, b: Pick<Destination, 'address' | 'port'>) =>
   a.address === b.address && a.port === b.port;
 
+/** Why the service can no longer be read, or undefined while it is there. */
+async function serviceGone(ctx: CommandContext, key: ServiceKey): Promise<QueryError | undefined> {
+  try {
+    await ctx.api.service(key);
+    return undefined;
+  } catch (error) {
+    return new QueryError('get-service', error);
+  }
+}
+
 export async function runDrain(inv: DrainInvocation, ctx: CommandContext, session: DrainSession): Promise<CommandResult> {
   // -m: with the default forwarding method (route), the classic parser gives the
   // server the service's port whatever -r says; the server is named as it is listed.
@@ -118,8 +128,14 @@ export async function runDrain(inv: DrainInvocation, ctx: CommandContext, sessio
     }
     const now = await read();
     if (now instanceof QueryError) return { kind: 'query-failed', error: now };
-    // Someone else deleted it: nothing is left to wait for or to delete.
-    if (now === undefined) return { kind: 'drained', ...target, seconds: (session.now() - started) / 1000, deleted: false };
+    if (now === undefined) {
+      // The kernel lists no servers for a service that is gone (a flush, the
+      // module unloaded): then nothing is known of the connections.
+      const gone = await serviceGone(ctx, key);
+      if (gone) return { kind: 'query-failed', error: gone };
+      // Someone else deleted the server: nothing is left to wait for or to delete.
+      return { kind: 'drained', ...target, seconds: (session.now() - started) / 1000, deleted: false };
+    }
     current = now;
     const active = current.activeConns ?? 0;
     const inactive = current.inactiveConns ?? 0;

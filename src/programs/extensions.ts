@@ -54,7 +54,10 @@ async function runRulesProgram(inv: RulesInvocation, deps: ProgramDeps): Promise
   try {
     const interrupted = () => signals?.received();
     const result = await runExtension(inv, text, ctx, { lock: deps.applyLock, interrupted, clock: deps.clock });
-    return await writeClassic(result, ctx, deps.planColours());
+    const status = await writeClassic(result, ctx, deps.planColours());
+    // diff's 1 says "there are changes to make": a table that cannot be read
+    // is an error (2), as its man page says, or a script would act on it.
+    return inv.command === 'diff' && result.kind === 'query-failed' ? EXIT_USAGE : status;
   } finally {
     signals?.stop();
     ctx.api.close();

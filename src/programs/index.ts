@@ -84,6 +84,18 @@ function watchSignals(): { received(): string | undefined; stop(): void } {
   };
 }
 
+/**
+ * The terminal is gone (its pty hung up) and no SIGHUP came, as when top runs
+ * in a session of its own: end as a hang-up would, at once and silently. An
+ * ordinary exit would not do: node then restores the terminal's settings and
+ * aborts when it cannot.
+ */
+function hangUp(): void {
+  process.kill(process.pid, 'SIGHUP');
+}
+
+const isHangUp = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code === 'EIO';
+
 /** Standard output as top's terminal (raw keys from standard input), when both are terminals. */
 function processTerminal(): TerminalIo | undefined {
   const stdout = process.stdout;
@@ -92,16 +104,25 @@ function processTerminal(): TerminalIo | undefined {
   return {
     size: () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 }),
     write: (text) => {
-      fsSync.writeSync(1, text);
+      try {
+        fsSync.writeSync(1, text);
+      } catch (error) {
+        if (isHangUp(error)) hangUp();
+        throw error;
+      }
     },
     keys: (onKey) => {
       const listener = (chunk: Buffer) => {
         for (const key of chunk.toString('utf8')) onKey(key);
       };
+      // A terminal in raw mode ends its input only when it hangs up.
+      const lost = (error?: unknown) => {
+        if (error === undefined || isHangUp(error)) hangUp();
+      };
       stdin.setRawMode(true);
-      stdin.on('data', listener).resume();
+      stdin.on('data', listener).on('end', lost).on('error', lost).resume();
       return () => {
-        stdin.off('data', listener);
+        stdin.off('data', listener).off('end', lost).off('error', lost);
         stdin.setRawMode(false);
         stdin.pause();
       };

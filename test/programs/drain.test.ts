@@ -119,6 +119,23 @@ describe('a server whose connections end', () => {
   });
 });
 
+describe('a service gone under the drain (a flush, or the ip_vs module unloaded)', () => {
+  // Issue 12: the kernel lists no servers for a service that does not exist,
+  // which had read as "someone else deleted the server": drained, status 0.
+  test('status 1 and "No such service"; nothing is claimed, nothing deleted', async () => {
+    const kernel = await table();
+    Object.assign(server(kernel, '10.0.0.11')!, { activeConns: 1 });
+    const t = fakeClock(() => {
+      kernel.entries.clear();
+    });
+    kernel.calls.length = 0;
+    expect(await drain(kernel, ['-t', '10.0.0.1:80', '-r', '10.0.0.11:80'], { clock: t.clock })).toEqual({
+      status: 1, stdout: '', stderr: 'No such service\n',
+    });
+    expect(kernel.calls).toEqual(['apply(1)', 'edit-server']);
+  });
+});
+
 describe('a server that does not drain in time', () => {
   test('stays at weight 0, status 1, one line saying what is left', async () => {
     const kernel = await table();
