@@ -24,14 +24,14 @@ import { requireLab } from './client-lab';
 import { Rng, buildSeries, kernelHasServices, ours, procTable, real, realOk, sleep } from './apply-lab';
 import {
   type Ended, type ListingKind, type Program, type Started, lineSet, listingProblem, matchingPrefixes, sameTable, setDifferences,
-  signalIfRunning, start, startWriter, timeAlone, waitUntil,
+  feedSlowly, signalIfRunning, start, startWriter, timeAlone, waitUntil,
 } from './signals-lab';
 
 requireLab();
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31)) >>> 0;
-const APPLY_ROUNDS = Number(process.env.FUZZ_SIGNALS_APPLY ?? 6);
-const RESTORE_ROUNDS = Number(process.env.FUZZ_SIGNALS_RESTORE ?? 6);
+const APPLY_ROUNDS = Number(process.env.FUZZ_SIGNALS_APPLY ?? 3);
+const RESTORE_ROUNDS = Number(process.env.FUZZ_SIGNALS_RESTORE ?? 2);
 const WRITER_ROUNDS = Number(process.env.FUZZ_WRITERS ?? 2);
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGKILL'] as const;
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -118,22 +118,21 @@ describe('signals during apply', () => {
 
     // One apply without a signal: it must reach the file; it says how long an apply takes,
     // and for how long the table is changing (the window the signals aim at half of the time).
-    const plan = ours(['apply', '--dry-run', file]);
-    expect({ status: plan.status, stderr: plan.stderr }).toEqual({ status: 0, stderr: '' });
-    const planLength = plan.stdout.split('\n').filter((l) => l !== '').length;
+    const alone = await timeAlone(start('ours', ['apply', '--verbose', file]), () => procTable() !== oldProc);
+    expect({ status: alone.ended.status, stderr: alone.ended.stderr }).toEqual({ status: 0, stderr: '' });
+    const planLength = alone.ended.stdout.split('\n').filter((l) => l !== '').length;
     expect(planLength).toBeGreaterThan(1000);
-    const alone = await timeAlone(start('ours', ['apply', file]), () => procTable() !== oldProc);
-    expect({ ...alone.ended, ms: 0 }).toEqual({ ...silentSuccess, ms: 0 });
     expect(setDifferences(currentSave(), newSave)).toEqual([]);
-    const { whole } = alone;
     const window = Math.max(20, alone.whole - alone.firstChange);
-    process.stdout.write(`apply alone: ${alone.firstChange} ms to the first change, ${whole} ms in all\n`);
+    process.stdout.write(`apply alone: ${alone.firstChange} ms to the first change, ${alone.whole} ms in all\n`);
 
     const counts: Record<string, number> = {};
     for (let round = 1; round <= APPLY_ROUNDS; round++) {
       const signal = SIGNALS[(round - 1) % SIGNALS.length];
+      // Half of the rounds aim at the changes: once the table starts changing, apply is stopped (SIGSTOP)
+      // a random moment later, given the signal, and let go on. The others aim anywhere up to its first change.
       const aimAtChanges = rng.chance(0.5);
-      const delay = Math.floor(rng.next() * (aimAtChanges ? window : whole * 1.1));
+      const delay = Math.floor(rng.next() * (aimAtChanges ? window / 2 : alone.firstChange * 1.05));
       const context = `seed ${SEED}, round ${round}: ${signal} ${delay} ms after ${aimAtChanges ? 'the table started changing' : 'the start'} of apply (plan of ${planLength})`;
 
       saves(OLD);
@@ -141,7 +140,9 @@ describe('signals during apply', () => {
       const apply = start('ours', ['apply', file]);
       if (aimAtChanges) await waitUntil(() => procTable() !== before, apply, 60_000);
       await sleep(delay);
+      const stopped = aimAtChanges && signalIfRunning(apply, 'SIGSTOP');
       const sent = signalIfRunning(apply, signal);
+      if (stopped) signalIfRunning(apply, 'SIGCONT');
       const r = await apply.done;
       const now = currentSave();
       const state = sameTable(now, oldSave) ? 'before' : sameTable(now, newSave) ? 'the file' : 'in between';
@@ -220,7 +221,7 @@ describe('signals during -R', () => {
       const point = rng.next();
       for (const program of ['real', 'ours'] as const) {
         const { firstChange, whole } = alone[program];
-        const delay = Math.floor(point * (aimAtChanges ? whole - firstChange : whole));
+        const delay = Math.floor(point * (aimAtChanges ? (whole - firstChange) * 0.8 : firstChange * 1.05));
         const context = `seed ${SEED}, round ${round}: ${signal} ${delay} ms into ${aimAtChanges ? 'the changes of ' : ''}${program === 'real' ? '1.31' : 'our'} -R of ${STREAM.length} lines`;
         realOk(['-C']);
         const p = start(program, ['-R'], file);
@@ -275,7 +276,8 @@ describe('apply against -R of another stream', () => {
     `-a -t ${vip(85, i)} -r 10.86.0.${(i % 250) + 1}:8080 -m -w 1`,
     `-a -t ${vip(85, i)} -r 10.86.1.${(i % 250) + 1}:8080 -m -w 1`,
   ]);
-  const ROUNDS = Number(process.env.FUZZ_WRITERS_RESTORE ?? 3);
+  const OTHER_LINES = OTHER.split('\n').filter((l) => l !== '');
+  const ROUNDS = Number(process.env.FUZZ_WRITERS_RESTORE ?? 2);
 
   /** The number of the other stream's service a line belongs to (10.85.A.B is A * 256 + B). */
   function otherIndex(line: string): number {
@@ -291,45 +293,39 @@ describe('apply against -R of another stream', () => {
   test(`${ROUNDS} rounds, seed ${SEED}: with --only the table ends as both asked; without, the file and what the stream added after apply read the table`, async () => {
     const rng = new Rng(SEED ^ 0x0a1b);
     const file = writeFile('file.rules', FILE);
-    const stream = writeFile('other.stream', OTHER);
     const [fileSave, otherSave] = saves(FILE, OTHER);
     const fileLines = lineSet(fileSave);
     expect(lineSet(otherSave)).toEqual(otherFrom(0));
 
-    // How long each takes alone, so that apply reads the table while the stream is being restored.
+    // How long apply takes to its first change, alone: the other stream is fed over twice that
+    // time (as from a slow producer), and apply starts at a random point of its first half.
     saves(START);
     const startProc = procTable();
     const applyAlone = await timeAlone(start('ours', ['apply', file]), () => procTable() !== startProc);
     expect({ ...applyAlone.ended, ms: 0 }).toEqual({ ...silentSuccess, ms: 0 });
-    const restoreAlone: Record<Program, { firstChange: number; whole: number }> = { real: { firstChange: 0, whole: 0 }, ours: { firstChange: 0, whole: 0 } };
-    for (const program of ['real', 'ours'] as const) {
-      saves(START);
-      restoreAlone[program] = await timeAlone(start(program, ['-R'], stream), () => procTable() !== startProc);
-    }
-    process.stdout.write(`apply alone ${applyAlone.firstChange}/${applyAlone.whole} ms, -R alone ${JSON.stringify(restoreAlone, (k, v) => (k === 'ended' ? undefined : v))}\n`);
+    const period = 2 * applyAlone.firstChange;
+    process.stdout.write(`apply alone: ${applyAlone.firstChange} ms to the first change, ${applyAlone.whole} ms in all\n`);
 
     const counts: Record<string, number> = {};
     for (let round = 1; round <= ROUNDS; round++) {
-      const scoped = round % 3 === 0;
+      const scoped = round % 3 === 2;
       const restorer: Program = round % 2 === 1 ? 'ours' : 'real';
-      // A moment of the stream's changes (a quarter of their span more on either side), at which apply makes its first change.
-      const { firstChange, whole } = restoreAlone[restorer];
-      const span = whole - firstChange;
-      const target = firstChange - span / 4 + rng.next() * span * 1.5;
-      const applyLater = Math.round(target - applyAlone.firstChange);
-      const context = `seed ${SEED}, round ${round}: apply${scoped ? ' --only 10.70.0.0/16' : ''} FILE, started ${applyLater} ms after ${restorer === 'real' ? '1.31' : 'our'} -R of the other stream`;
+      const applyLater = Math.round((rng.next() * 0.75 - 0.25) * period);
+      const context = `seed ${SEED}, round ${round}: apply${scoped ? ' --only 10.70.0.0/16' : ''} FILE, started ${applyLater} ms after ${restorer === 'real' ? '1.31' : 'our'} -R of the other stream had its first service, the rest fed over ${period} ms`;
       saves(START);
-      let apply: Started;
-      let restore: Started;
-      if (applyLater >= 0) {
-        restore = start(restorer, ['-R'], stream);
+      const startApply = () => start('ours', ['apply', ...(scoped ? ['--only', '10.70.0.0/16'] : []), file]);
+      // The stream's first service, then, once the program has restored it, the rest over the period.
+      const restore = start(restorer, ['-R'], 'pipe');
+      restore.stdin!.write(`${OTHER_LINES.slice(0, 3).join('\n')}\n`);
+      expect(await waitUntil(() => /\nTCP {2}0A55/.test(procTable()), restore, 60_000)).toBe('condition');
+      let apply: Started | undefined = applyLater < 0 ? startApply() : undefined;
+      if (apply) await sleep(-applyLater);
+      const fed = feedSlowly(restore, OTHER_LINES.slice(3), 20, period);
+      if (!apply) {
         await sleep(applyLater);
-        apply = start('ours', ['apply', ...(scoped ? ['--only', '10.70.0.0/16'] : []), file]);
-      } else {
-        apply = start('ours', ['apply', ...(scoped ? ['--only', '10.70.0.0/16'] : []), file]);
-        await sleep(-applyLater);
-        restore = start(restorer, ['-R'], stream);
+        apply = startApply();
       }
+      await fed;
       const [a, r] = await Promise.all([apply.done, restore.done]);
       const now = currentSave();
       const others = servicesUnder(now, '10.85.');
@@ -449,9 +445,9 @@ describe('apply and listings against a keepalived-style writer', () => {
         const context = `seed ${SEED}, round ${round}: apply --only ${SCOPE} FILE while the writer runs; the cold part was changed by:\n${changes.join('\n')}`;
 
         const apply = start('ours', ['apply', '--only', SCOPE, file]);
-        // Listings by ours (and 1.31's -L -n, for comparison) until apply has ended and at least three were taken.
+        // Listings by ours (and 1.31's -L -n, for comparison) until apply has ended and at least two were taken.
         let taken = 0;
-        while (!apply.exited() || taken < 3) {
+        while (!apply.exited() || taken < 2) {
           const kind = kinds[listings % kinds.length];
           const listing = await start('ours', kind.split(' ')).done;
           const problem = listingProblem(kind, listing);

@@ -27,6 +27,8 @@ export interface Ended {
 }
 
 export interface Started {
+  /** Standard input, when the program was started to read it from the test (see feedSlowly). */
+  stdin?: import('stream').Writable;
   pid: number;
   started: number;
   exited(): boolean;
@@ -34,16 +36,16 @@ export interface Started {
 }
 
 /**
- * One of the two ipvsadm programs in the background, standard input read
- * from a file when one is given (as `ipvsadm -R < FILE`: no pipe to break
- * when the program dies).
+ * One of the two ipvsadm programs in the background. Standard input is a
+ * file when one is given (as `ipvsadm -R < FILE`: no pipe to break when the
+ * program dies), a pipe the test writes to with 'pipe', or nothing.
  */
-export function start(program: Program, args: readonly string[], stdinFile?: string): Started {
+export function start(program: Program, args: readonly string[], stdinFrom?: string): Started {
   const started = Date.now();
-  const stdinFd = stdinFile === undefined ? undefined : fs.openSync(stdinFile, 'r');
+  const stdinFd = stdinFrom === undefined || stdinFrom === 'pipe' ? undefined : fs.openSync(stdinFrom, 'r');
   const [command, argv] = program === 'ours' ? [process.execPath, [OURS, ...args]] : [REAL_IPVSADM, [...args]];
   const child = spawn(command, argv, {
-    stdio: [stdinFd ?? 'ignore', 'pipe', 'pipe'],
+    stdio: [stdinFd ?? (stdinFrom === 'pipe' ? 'pipe' : 'ignore'), 'pipe', 'pipe'],
     env: { ...process.env, IPVSADM_ARGV0: 'ipvsadm' },
   });
   if (stdinFd !== undefined) fs.closeSync(stdinFd);
@@ -66,7 +68,9 @@ export function start(program: Program, args: readonly string[], stdinFile?: str
       resolve({ status, signal, stdout, stderr, ms: Date.now() - started });
     });
   });
-  return { pid: child.pid, started, exited: () => ended || child.exitCode !== null || child.signalCode !== null, done };
+  // A program that ends before it has read all of its input must not end the test with EPIPE.
+  child.stdin?.on('error', () => undefined);
+  return { stdin: child.stdin ?? undefined, pid: child.pid, started, exited: () => ended || child.exitCode !== null || child.signalCode !== null, done };
 }
 
 /**
@@ -80,6 +84,19 @@ export async function timeAlone(p: Started, changed: () => boolean): Promise<{ f
   const ended = await p.done;
   if (seen !== 'condition') throw new Error(`the table did not change while the program ran (${seen}): ${JSON.stringify(ended)}`);
   return { firstChange, whole: ended.ms, ended };
+}
+
+/**
+ * Writes the lines to the program's standard input in `chunks` pieces over
+ * `periodMs`, as a slow producer piped into `ipvsadm -R` would, then ends it.
+ */
+export async function feedSlowly(p: Started, lines: readonly string[], chunks: number, periodMs: number): Promise<void> {
+  const per = Math.ceil(lines.length / chunks);
+  for (let i = 0; i < lines.length && !p.exited(); i += per) {
+    p.stdin!.write(`${lines.slice(i, i + per).join('\n')}\n`);
+    await sleep(periodMs / chunks);
+  }
+  p.stdin!.end();
 }
 
 /** Sends the signal unless the process has ended already; says whether it was sent. */
