@@ -24,7 +24,7 @@ import { requireLab } from './client-lab';
 import { Rng, buildSeries, kernelHasServices, ours, procTable, real, realOk, sleep } from './apply-lab';
 import {
   type Ended, type ListingKind, type Program, type Started, lineSet, listingProblem, matchingPrefixes, sameTable, setDifferences,
-  feedSlowly, signalIfRunning, start, startWriter, timeAlone, waitUntil,
+  feedSlowly, procStart, signalIfRunning, start, startWriter, timeAlone, waitUntil,
 } from './signals-lab';
 
 requireLab();
@@ -114,11 +114,11 @@ describe('signals during apply', () => {
     const rng = new Rng(SEED ^ 0x5a17);
     const file = writeFile('new.rules', NEW);
     const [newSave, oldSave] = saves(NEW, OLD);
-    const oldProc = procTable();
+    const oldStart = procStart();
 
     // One apply without a signal: it must reach the file; it says how long an apply takes,
     // and for how long the table is changing (the window the signals aim at half of the time).
-    const alone = await timeAlone(start('ours', ['apply', '--verbose', file]), () => procTable() !== oldProc);
+    const alone = await timeAlone(start('ours', ['apply', '--verbose', file]), () => procStart() !== oldStart);
     expect({ status: alone.ended.status, stderr: alone.ended.stderr }).toEqual({ status: 0, stderr: '' });
     const planLength = alone.ended.stdout.split('\n').filter((l) => l !== '').length;
     expect(planLength).toBeGreaterThan(1000);
@@ -136,9 +136,9 @@ describe('signals during apply', () => {
       const context = `seed ${SEED}, round ${round}: ${signal} ${delay} ms after ${aimAtChanges ? 'the table started changing' : 'the start'} of apply (plan of ${planLength})`;
 
       saves(OLD);
-      const before = procTable();
+      const before = procStart();
       const apply = start('ours', ['apply', file]);
-      if (aimAtChanges) await waitUntil(() => procTable() !== before, apply, 60_000);
+      if (aimAtChanges) await waitUntil(() => procStart() !== before, apply, 60_000);
       await sleep(delay);
       const stopped = aimAtChanges && signalIfRunning(apply, 'SIGSTOP');
       const sent = signalIfRunning(apply, signal);
@@ -300,8 +300,8 @@ describe('apply against -R of another stream', () => {
     // How long apply takes to its first change, alone: the other stream is fed over twice that
     // time (as from a slow producer), and apply starts at a random point of its first half.
     saves(START);
-    const startProc = procTable();
-    const applyAlone = await timeAlone(start('ours', ['apply', file]), () => procTable() !== startProc);
+    const startHead = procStart();
+    const applyAlone = await timeAlone(start('ours', ['apply', file]), () => procStart() !== startHead);
     expect({ ...applyAlone.ended, ms: 0 }).toEqual({ ...silentSuccess, ms: 0 });
     const period = 2 * applyAlone.firstChange;
     process.stdout.write(`apply alone: ${applyAlone.firstChange} ms to the first change, ${applyAlone.whole} ms in all\n`);

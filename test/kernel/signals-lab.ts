@@ -125,6 +125,21 @@ export async function waitUntil(condition: () => boolean, p: Started, timeoutMs:
   }
 }
 
+/**
+ * The first 4 KB of /proc/net/ip_vs, about 40 services in the kernel's hash
+ * order: a cheap sign that a large table has started changing, as most
+ * changes of a large plan touch one of them.
+ */
+export function procStart(): string {
+  const fd = fs.openSync('/proc/net/ip_vs', 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    return buffer.toString('latin1', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 // ---------------------------------------------------------------- tables as sets of lines
 
 /** The non-empty lines of a text, sorted: a table whatever order the kernel lists it in. */
