@@ -112,7 +112,7 @@ function randomForwarding(rng: Rng, u: Universe, id: string, port: number): Pick
     const roll = rng.next();
     const checksum = () => rng.pick(['tun-nocsum', 'tun-csum', 'tun-remcsum'] as const);
     if (roll < 0.4) out.tunnel = { type: 'gue', port: rng.pick([6080, 6081]), checksum: checksum() };
-    else if (roll < 0.6) out.tunnel = { type: 'gre', checksum: checksum() };
+    else if (roll < 0.6) out.tunnel = { type: 'gre', checksum: rng.pick(['tun-nocsum', 'tun-csum'] as const) }; // gre has no remote checksum offload
     else out.tunnel = { type: 'ipip' };
   }
   return out;

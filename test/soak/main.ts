@@ -3,12 +3,13 @@
  * changes (the lab's director: scripts/soak.js runs it there):
  *
  *   node dist/test/soak/main.js [--minutes M | --seconds S] [--seed N]
- *                               [--traffic-client NAMESPACE] [--result FILE]
+ *                               [--traffic-client NAMESPACE] [--result FILE] [--verbose]
  *
  * --traffic-client: a stream of requests from that namespace (the cluster's
  * client) to the cluster's NAT service 10.0.0.100:80, which the soak then
  * changes like the others, over the real servers only.
  * --result: the whole result as JSON (the kernel test reads it).
+ * --verbose: a line per step on stderr (what it did, how long it took).
  * The seed is FUZZ_SEED when --seed is not given, else a new one; it is
  * printed first. Prints a line of progress a minute on stderr, and one
  * summary line on stdout. Status: 0 when nothing diverged, 1 on the first
@@ -26,6 +27,7 @@ interface Options {
   seed: number;
   trafficClient?: string;
   result?: string;
+  verbose: boolean;
 }
 
 class UsageError extends Error {}
@@ -38,7 +40,7 @@ function positive(word: string | undefined, option: string): number {
 
 function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
   const fromEnv = env.FUZZ_SEED !== undefined && /^\d+$/.test(env.FUZZ_SEED) ? Number(env.FUZZ_SEED) : undefined;
-  const o: Options = { durationMs: 20 * 60_000, seed: fromEnv ?? Date.now() % 1_000_000 };
+  const o: Options = { durationMs: 20 * 60_000, seed: fromEnv ?? Date.now() % 1_000_000, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--minutes') o.durationMs = positive(argv[++i], a) * 60_000;
@@ -49,28 +51,33 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options 
       o.seed = Number(word);
     } else if (a === '--traffic-client' && argv[i + 1] !== undefined) o.trafficClient = argv[++i];
     else if (a === '--result' && argv[i + 1] !== undefined) o.result = argv[++i];
+    else if (a === '--verbose') o.verbose = true;
     else throw new UsageError(`unknown option ${JSON.stringify(a)}`);
   }
   return o;
 }
 
-/** Requests a second: the stream's 51,000 source ports must last the run (each request uses one). */
+/**
+ * Requests a second: modest, since the stream shares the lab's one CPU with
+ * the soak; and the stream's 51,000 source ports must last the run (each
+ * request uses one).
+ */
 function streamRate(durationMs: number): number {
-  return Math.max(5, Math.min(40, Math.floor(40_000 / (durationMs / 1000 + 60))));
+  return Math.max(2, Math.min(15, Math.floor(40_000 / (durationMs / 1000 + 60))));
 }
 
 async function soakWithTraffic(o: Options, scratch: string, progress: (line: string) => void): Promise<{ result: SoakResult; traffic?: TrafficVerdict }> {
   if (o.trafficClient === undefined) {
-    return { result: await runSoak({ seed: o.seed, durationMs: o.durationMs, scratch, progress }) };
+    return { result: await runSoak({ seed: o.seed, durationMs: o.durationMs, scratch, progress, onStep: o.verbose ? progress : undefined }) };
   }
   const stream = new Stream({ client: o.trafficClient, dir: scratch }, [{ kind: 'http', address: '10.0.0.100', port: 80 }], {
-    workers: 8, rate: streamRate(o.durationMs), timeoutS: 1, maxSeconds: Math.ceil(o.durationMs / 1000) + 300,
+    workers: 4, rate: streamRate(o.durationMs), timeoutS: 3, maxSeconds: Math.ceil(o.durationMs / 1000) + 300,
   });
   let report: StreamReport;
   let result: SoakResult;
   try {
     await stream.ready(30_000);
-    result = await runSoak({ seed: o.seed, durationMs: o.durationMs, scratch, progress, traffic: CLUSTER_TRAFFIC });
+    result = await runSoak({ seed: o.seed, durationMs: o.durationMs, scratch, progress, onStep: o.verbose ? progress : undefined, traffic: CLUSTER_TRAFFIC });
     report = await stream.stop(30_000);
   } finally {
     stream.kill();
@@ -84,7 +91,7 @@ async function main(): Promise<number> {
     o = parseOptions(process.argv.slice(2), process.env);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`soak: ${e.message}\nusage: soak [--minutes M | --seconds S] [--seed N] [--traffic-client NAMESPACE] [--result FILE]\n`);
+    process.stderr.write(`soak: ${e.message}\nusage: soak [--minutes M | --seconds S] [--seed N] [--traffic-client NAMESPACE] [--result FILE] [--verbose]\n`);
     return 2;
   }
   const progress = (line: string) => process.stderr.write(`${line}\n`);

@@ -38,6 +38,8 @@ export interface SoakOptions {
   traffic?: TrafficService;
   /** Progress lines (about one a minute). */
   progress?: (line: string) => void;
+  /** A line per step: what it did, how long it and its checks took. */
+  onStep?: (line: string) => void;
 }
 
 /** The traffic service's servers and weights after a change, or null when it has none. */
@@ -66,7 +68,7 @@ export interface SoakResult {
   verifiedLines: number;
   /** The first difference, failure or broken listing; undefined when there was none. */
   divergence?: string;
-  /** The traffic service at the start and after each step. */
+  /** The traffic service before the soak's first step (0, its set-up), as far as the soak knows: none. */
   initial?: TrafficState;
   timeline: StepRecord[];
 }
@@ -136,6 +138,7 @@ class Soak {
   start(): string | undefined {
     const t = this.o.traffic;
     const setup = ['-C', '--set 900 120 300', ...(t ? [`-A ${t.id} -s rr`, ...t.servers.map((a) => `-a ${t.id} -r ${targetOf(a, t.port)} -m -w 1`)] : [])];
+    const startMs = Date.now();
     const r = runCommand([REAL_IPVSADM, '-R'], `${setup.join('\n')}\n`);
     if (r.status !== 0 || r.stderr !== '') return `setting up the table with ${REAL_IPVSADM} -R: ${describeRan(r)}`;
     this.model.timeouts = { tcp: 900, tcpFin: 120, udp: 300 };
@@ -145,6 +148,8 @@ class Soak {
         applyClassic(this.model, { kind: '-a', id: t.id, server: { address: a, port: t.port, method: 'm', weight: 1, upper: 0, lower: 0 } }, this.universe);
       }
     }
+    // Step 0: the flush takes away whatever the table had.
+    this.timeline.push({ step: 0, startMs, endMs: Date.now(), states: [null, this.trafficState()] });
     return this.verify();
   }
 
@@ -235,15 +240,30 @@ class Soak {
 
   /** One random change through ours, carried out on the model; what went wrong, or undefined. */
   step(n: number): string | undefined {
-    const roll = this.rng.next();
+    // The first three steps take each way in once, so that a short run has them all.
+    const roll = n <= 3 ? [0, 0.4, 0.9][n - 1] : this.rng.next();
     const startMs = Date.now();
     let states: TrafficState[];
     let problem: string | undefined;
-    if (roll < 0.3) [problem, states] = this.applyStep(n, randomApply(this.rng, this.model, this.universe));
-    else if (roll < 0.5) [problem, states] = this.restoreStep(randomRestore(this.rng, this.model, this.universe));
-    else [problem, states] = this.classicStep(randomClassic(this.rng, this.model, this.universe));
-    this.timeline.push({ step: n, startMs, endMs: Date.now(), states });
-    return problem ?? this.verify();
+    let what: string;
+    if (roll < 0.3) {
+      const a = randomApply(this.rng, this.model, this.universe);
+      what = `apply${a.format === 'json' ? ' (json)' : ''}${a.scopes.map((w) => ` --only ${w}`).join('')}`;
+      [problem, states] = this.applyStep(n, a);
+    } else if (roll < 0.5) {
+      const lines = randomRestore(this.rng, this.model, this.universe);
+      what = `-R (${lines.map((c) => c.kind).join(' ')})`;
+      [problem, states] = this.restoreStep(lines);
+    } else {
+      const c = randomClassic(this.rng, this.model, this.universe);
+      what = c.kind;
+      [problem, states] = this.classicStep(c);
+    }
+    const endMs = Date.now();
+    this.timeline.push({ step: n, startMs, endMs, states });
+    problem ??= this.verify();
+    this.o.onStep?.(`step ${n}: ${what}: ${endMs - startMs} ms, checked in ${Date.now() - endMs} ms`);
+    return problem;
   }
 
   private applyStep(n: number, a: ApplyChange): [string | undefined, TrafficState[]] {
@@ -291,8 +311,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   fs.mkdirSync(o.scratch, { recursive: true });
   const started = Date.now();
   const soak = new Soak(o);
-  let divergence = soak.start();
   const initial = soak.trafficState();
+  let divergence = soak.start();
   soak.startListings();
   let steps = 0;
   let nextProgress = started + 60_000;

@@ -60,6 +60,14 @@ function statesDuring(initial: TrafficState, timeline: readonly StepRecord[], fr
   return [before, ...during];
 }
 
+/** The steps just before and after a request, with their times relative to its start, for a closer look. */
+function nearestSteps(timeline: readonly StepRecord[], start: number, end: number): string {
+  const before = [...timeline].reverse().find((s) => s.startMs <= start);
+  const after = timeline.find((s) => s.startMs > start);
+  const at = (s: StepRecord | undefined) => (s === undefined ? 'none' : `step ${s.step} ${Math.round(s.startMs - start)}..${Math.round(s.endMs - start)} ms`);
+  return `the request lasted ${Math.round(end - start)} ms; the step before: ${at(before)}, after: ${at(after)}`;
+}
+
 export function judgeTraffic(report: StreamReport, initial: TrafficState, timeline: readonly StepRecord[]): TrafficVerdict {
   const v: TrafficVerdict = {
     sent: report.sent, answered: report.answered, failed: report.failed,
@@ -71,7 +79,9 @@ export function judgeTraffic(report: StreamReport, initial: TrafficState, timeli
     if (outcome.startsWith('!')) {
       const excused = states.some((s) => !usable(s)) || states.some((s, i) => i > 0 && removes(states[i - 1], s));
       if (excused) v.excused++;
-      else if (v.unexcusedCount++ < 5) v.unexcused.push(`${when} failed (${outcome.slice(1)}) while the service had ${JSON.stringify(states)}`);
+      else if (v.unexcusedCount++ < 5) {
+        v.unexcused.push(`${when} failed (${outcome.slice(1)}) while the service had ${JSON.stringify(states)}; ${nearestSteps(timeline, start, end)}`);
+      }
       continue;
     }
     const target = targetOfName(outcome);
