@@ -1,7 +1,7 @@
 // Issue 12, load: a short run of the bounded soak (test/soak; `npm run soak`
 // runs it by hand, for as long as asked) on every run of the kernel suite.
 // In the director of a cluster in a box (cluster/net.sh), for
-// FUZZ_SOAK_SECONDS (default 50) of random valid changes made through our
+// FUZZ_SOAK_SECONDS (default 30) of random valid changes made through our
 // ipvsadm (apply of rules files, with --only and in JSON; -R streams; the
 // classic commands alone), the table is compared with the soak's model
 // after every step, by the real ipvsadm's -S -n and our -L -n --json; our
@@ -23,7 +23,7 @@ import { TrafficVerdict, verdictLine } from '../soak/traffic';
 
 requireLab();
 
-const SOAK_S = Number(process.env.FUZZ_SOAK_SECONDS ?? 50);
+const SOAK_S = Number(process.env.FUZZ_SOAK_SECONDS ?? 30);
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Date.now() % 1_000_000;
 const MAIN = path.join(repoRoot(__dirname), 'dist', 'test', 'soak', 'main.js');
 // The soak finishes the step under way and stops the listings and the stream: minutes on a loaded host.
@@ -76,5 +76,5 @@ test(`soak (${SOAK_S} s, seed ${SEED}): the table agrees with the model after ev
 
   const t = result.traffic;
   expect({ unexcused: t.unexcused, misrouted: t.misrouted }).toEqual({ unexcused: [], misrouted: [] });
-  expect(t.answered).toBeGreaterThan(100);
+  expect(t.answered).toBeGreaterThan(50);
 }, RUN_TIMEOUT_MS + 30_000);

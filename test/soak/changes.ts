@@ -227,6 +227,16 @@ function weightedPick<T extends string>(rng: Rng, weights: ReadonlyArray<[T, num
   return weights[weights.length - 1][0];
 }
 
+/**
+ * The traffic service, half the time, when it is among the candidates: it
+ * comes back soon after a change took it (or its servers) away, so that its
+ * requests are mostly answerable and the traffic checks are not vacuous.
+ */
+function favourTraffic<T>(rng: Rng, u: Universe, candidates: readonly T[]): T | undefined {
+  if (u.traffic === undefined || candidates.length === 0) return undefined;
+  return rng.chance(0.5) ? candidates[0] : undefined;
+}
+
 /** A random valid classic command on the table the model holds. */
 export function randomClassic(rng: Rng, m: TableModel, u: Universe): Classic {
   const present = [...m.services.values()];
@@ -241,7 +251,7 @@ export function randomClassic(rng: Rng, m: TableModel, u: Universe): Classic {
   const kind = weightedPick(rng, (Object.keys(CLASSIC_WEIGHTS) as ClassicKind[]).filter((k) => possible[k]).map((k) => [k, CLASSIC_WEIGHTS[k]]));
   switch (kind) {
     case '-A': {
-      const id = rng.pick(absent);
+      const id = favourTraffic(rng, u, absent.filter((i) => isTraffic(u, i))) ?? rng.pick(absent);
       return { kind, id, options: randomServiceOptions(rng, u, id) };
     }
     case '-E': {
@@ -251,8 +261,9 @@ export function randomClassic(rng: Rng, m: TableModel, u: Universe): Classic {
     case '-D':
       return { kind, id: rng.pick(present).id };
     case '-a': {
+      const traffic = favourTraffic(rng, u, withRoom.filter((s) => isTraffic(u, s.id)));
       for (let tries = 0; tries < 5; tries++) {
-        const s = rng.pick(withRoom);
+        const s = tries === 0 && traffic ? traffic : rng.pick(withRoom);
         const server = randomNewServer(rng, u, s);
         if (server) return { kind, id: s.id, server };
       }
@@ -316,7 +327,7 @@ function randomDesired(rng: Rng, m: TableModel, u: Universe): ServiceState[] {
   for (const id of u.ids) {
     const old = m.services.get(id);
     if (old !== undefined && rng.chance(isTraffic(u, id) ? 0.95 : 0.8)) out.push(mutatedService(rng, u, old));
-    else if (old === undefined && rng.chance(0.3)) out.push(freshService(rng, u, id, rng.int(0, 5)));
+    else if (old === undefined && rng.chance(isTraffic(u, id) ? 0.8 : 0.3)) out.push(freshService(rng, u, id, isTraffic(u, id) ? rng.int(1, 3) : rng.int(0, 5)));
   }
   return rng.sample(out, out.length); // file order need not be the table's
 }
