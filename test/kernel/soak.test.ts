@@ -60,11 +60,12 @@ function runSoak(ns: string, args: readonly string[]): Promise<Outcome> {
 test(`soak (${SOAK_S} s, seed ${SEED}): the table agrees with the model after every step, listings alongside never fail, requests are answered but where a change took their server`, async () => {
   const c = cluster();
   const resultFile = path.join(c.dir, 'soak.json');
-  const r = await runSoak(c.ns('d1'), ['--seconds', String(SOAK_S), '--seed', String(SEED), '--traffic-client', c.ns('c'), '--result', resultFile]);
+  const r = await runSoak(c.ns('d1'), ['--seconds', String(SOAK_S), '--seed', String(SEED), '--traffic-client', c.ns('c'), '--result', resultFile, '--verbose']);
   const context = `FUZZ_SEED=${SEED} FUZZ_SOAK_SECONDS=${SOAK_S}: status ${r.status}\n--- stdout:\n${r.stdout}--- stderr:\n${r.stderr}`;
   if (!fs.existsSync(resultFile)) throw new Error(`the soak wrote no result; ${context}`);
   const result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as SoakResult & { traffic: TrafficVerdict };
-  console.log(`${summaryLine(result)}\n${verdictLine(result.traffic)}`);
+  // The steps and their times (--verbose, on stderr), then the summary.
+  console.log(`${r.stderr}${summaryLine(result)}\n${verdictLine(result.traffic)}`);
 
   expect({ divergence: result.divergence, status: r.status }).toEqual({ divergence: undefined, status: 0 });
   // Not vacuous: the run made changes of every way in (the soak's first three steps), and checked tables that were not empty.

@@ -29,6 +29,8 @@ const OURS = path.join(REPO, 'bin', 'ipvsadm');
 const PROBE = path.join(__dirname, 'rss-probe.js');
 const LISTER = path.join(__dirname, 'listings.js');
 const COMMAND_TIMEOUT_MS = 90_000;
+/** Steps 1 to 3 are an apply, an -R stream and a classic command; a run makes them however long they take. */
+const FIRST_STEPS = 3;
 
 export interface SoakOptions {
   seed: number;
@@ -240,8 +242,8 @@ class Soak {
 
   /** One random change through ours, carried out on the model; what went wrong, or undefined. */
   step(n: number): string | undefined {
-    // The first three steps take each way in once, so that a short run has them all.
-    const roll = n <= 3 ? [0, 0.4, 0.9][n - 1] : this.rng.next();
+    // The first steps take each way in once, so that a short run has them all.
+    const roll = n <= FIRST_STEPS ? [0, 0.4, 0.9][n - 1] : this.rng.next();
     const startMs = Date.now();
     let states: TrafficState[];
     let problem: string | undefined;
@@ -306,7 +308,7 @@ class Soak {
   }
 }
 
-/** Runs the soak for o.durationMs (the step under way is finished); never throws for a divergence. */
+/** Runs the soak for o.durationMs (the step under way is finished, and the first three are made); never throws for a divergence. */
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   fs.mkdirSync(o.scratch, { recursive: true });
   const started = Date.now();
@@ -317,7 +319,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   let steps = 0;
   let nextProgress = started + 60_000;
   try {
-    while (divergence === undefined && Date.now() - started < o.durationMs) {
+    // At least the first three steps, whatever the time: each takes one way in (see step()).
+    while (divergence === undefined && (steps < FIRST_STEPS || Date.now() - started < o.durationMs)) {
       steps++;
       const problem = soak.step(steps);
       const listing = soak.listingsFailure();
