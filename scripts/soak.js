@@ -4,8 +4,9 @@
 // changes; its output and status come back as the lab gives them (125 when
 // the lab itself could not run).
 //
-// node scripts/soak.js [--minutes M | --seconds S] [--seed N] [--traffic]
+// node scripts/soak.js [--minutes M | --seconds S] [--seed N] [--traffic] [--verbose]
 //   --traffic: a steady stream of requests from the client c to 10.0.0.100:80
+//   --verbose: a line per step (what it did, how long it and its checks took)
 'use strict';
 
 const fs = require('fs');

@@ -67,9 +67,8 @@ function streamRate(durationMs: number): number {
 }
 
 async function soakWithTraffic(o: Options, scratch: string, progress: (line: string) => void): Promise<{ result: SoakResult; traffic?: TrafficVerdict }> {
-  if (o.trafficClient === undefined) {
-    return { result: await runSoak({ seed: o.seed, durationMs: o.durationMs, scratch, progress, onStep: o.verbose ? progress : undefined }) };
-  }
+  const options = { seed: o.seed, durationMs: o.durationMs, scratch, progress, onStep: o.verbose ? progress : undefined };
+  if (o.trafficClient === undefined) return { result: await runSoak(options) };
   const stream = new Stream({ client: o.trafficClient, dir: scratch }, [{ kind: 'http', address: '10.0.0.100', port: 80 }], {
     workers: 4, rate: streamRate(o.durationMs), timeoutS: 3, maxSeconds: Math.ceil(o.durationMs / 1000) + 300,
   });
@@ -77,7 +76,7 @@ async function soakWithTraffic(o: Options, scratch: string, progress: (line: str
   let result: SoakResult;
   try {
     await stream.ready(30_000);
-    result = await runSoak({ seed: o.seed, durationMs: o.durationMs, scratch, progress, onStep: o.verbose ? progress : undefined, traffic: CLUSTER_TRAFFIC });
+    result = await runSoak({ ...options, traffic: CLUSTER_TRAFFIC });
     report = await stream.stop(30_000);
   } finally {
     stream.kill();
