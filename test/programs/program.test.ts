@@ -196,6 +196,12 @@ describe('restore (-R)', () => {
     expect(latin1).toEqual({ status: 255, stdout: '', stderr: '--\ufffd\ufffd: unknown option\n' });
   });
 
+  test('a last line without newline that ends in blanks is executed (1.31 loses it: ipvsadm.8, DIFFERENCES g)', async () => {
+    const kernel = new FakeIpvs();
+    expect(await restore(kernel, '-A -t 10.0.0.8:80 \t ')).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(table(kernel)).toEqual(['10.0.0.8:80']);
+  });
+
   test('a 10 MB line and lines cut across chunks are read whole', async () => {
     const lines: Buffer[][] = [];
     async function* chunks(): AsyncGenerator<Buffer> {
