@@ -107,7 +107,7 @@ function hasLongFirstWord(stream: Buffer): boolean {
 }
 
 /** Long runs of one character shortened, for reports. */
-const shown = (text: string): string => JSON.stringify(text.replace(/(.)\1{19,}/g, (run, c: string) => `${c}*${run.length}`).slice(0, 600));
+const shown = (text: string): string => JSON.stringify(text.slice(0, 100_000).replace(/(.)\1{19,}/g, (run, c: string) => `${c}*${run.length}`).slice(0, 600));
 
 /** What is different between 1.31's run and ours, or undefined; `lossy` compares texts as UTF-8 reads them. */
 function difference(theirs: Ran, ours: Ran, theirState: string, ourState: string, lossy: boolean): string | undefined {
