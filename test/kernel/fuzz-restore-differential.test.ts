@@ -5,10 +5,11 @@
 // 4096-byte word buffer, runs of up to 500 lines, with and without a final
 // newline. Where 1.31 does not crash, stdout, stderr, status and the table
 // left behind (`-S -n`, `-L --timeout`, `-L --daemon`, read by 1.31) are
-// identical; where it dies of a signal, ours fails in one line, no stack
-// trace, and leaves the same table. Every fourth stream without NUL also
-// goes through both `ipvsadm-restore` wrappers (grep in the C locale; with a
-// NUL, Debian's grep calls the input binary).
+// identical; where it dies of a signal, ours fails (a status other than 0,
+// no stack trace, no internal error) and leaves the same table. Every fourth
+// stream also goes through both `ipvsadm-restore` wrappers, unless it holds
+// a NUL (Debian's wrapper filters with grep, which takes such input for
+// binary); grep runs in the C locale.
 //
 // The differences ipvsadm.8 documents (DIFFERENCES, g) are handled so:
 // - bytes that are not UTF-8 are read by ours as U+FFFD, so where the stream
