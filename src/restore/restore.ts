@@ -13,10 +13,8 @@
  * batch (IpvsApi.apply), and their results are reported in line order, so the
  * output is the same as executing them one at a time.
  */
-import { StringDecoder } from 'string_decoder';
 import type { Change } from '../ipvs/change';
 import { isParseFailure, parseCommandLine, tryHelpMessage } from '../cli/parse';
-import { restoreLineWords } from '../cli/tokenizer';
 import type { CommandContext } from '../commands/context';
 import { changeOf } from '../commands/changes';
 import { failureText } from '../messages';
@@ -30,7 +28,7 @@ export async function runRestore(ctx: CommandContext): Promise<number> {
 }
 
 /** Runs the lines of one restore stream; returns the exit status. */
-export async function runRestoreLines(lines: AsyncIterable<string[]>, ctx: CommandContext): Promise<number> {
+export async function runRestoreLines(lines: AsyncIterable<Buffer[]>, ctx: CommandContext): Promise<number> {
   let status = EXIT_OK;
   let pending: Change[] = [];
 
@@ -51,7 +49,7 @@ export async function runRestoreLines(lines: AsyncIterable<string[]>, ctx: Comma
 
   for await (const chunk of lines) {
     for (const line of chunk) {
-      const words = restoreLineWords(line);
+      const words = restoreStreamWords(line);
       if (words.length === 0) continue;
       const parsed = await parseCommandLine(words, ctx);
       if (isParseFailure(parsed)) {
@@ -87,16 +85,56 @@ export async function runRestoreLines(lines: AsyncIterable<string[]>, ctx: Comma
   return status;
 }
 
-/** Groups a text stream into arrays of complete lines; a last line without newline counts. */
-export async function* linesOf(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<string[]> {
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
+/** Groups a byte stream into arrays of complete lines; a last line without newline counts. */
+export async function* linesOf(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<Buffer[]> {
+  // The start of a line that no chunk has ended yet, joined once the line ends
+  // (joining at every chunk would copy a 10 MB line hundreds of times).
+  let partial: Buffer[] = [];
   for await (const chunk of chunks) {
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
-    const parts = text.split('\n');
-    rest = parts.pop() ?? '';
-    if (parts.length > 0) yield parts;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const lines: Buffer[] = [];
+    let start = 0;
+    for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
+      const tail = bytes.subarray(start, end);
+      lines.push(partial.length === 0 ? tail : Buffer.concat([...partial, tail]));
+      partial = [];
+      start = end + 1;
+    }
+    if (start < bytes.length) partial.push(bytes.subarray(start));
+    if (lines.length > 0) yield lines;
   }
-  rest += decoder.end();
-  if (rest !== '') yield [rest];
+  if (partial.length > 0) yield [Buffer.concat(partial)];
+}
+
+const NEWLINE = 0x0a;
+/** What separates words on a restore line, as in 1.31's fscanf format. */
+const BLANKS = new Set([0x20, 0x09, 0x0d]);
+/** 1.31 reads each word into a buffer of this many bytes: a longer word comes out as several. */
+const WORD_MAX_BYTES = 4096;
+
+/**
+ * The words of one restore line, as 1.31 reads them (fscanf into a 4096-byte
+ * buffer, then C strings): blanks, tabs and carriage returns separate words;
+ * a word longer than 4096 bytes is cut into words of 4096 bytes and the
+ * rest; each word ends at its first NUL byte, so it may be empty; the word
+ * `ipvsadm` is dropped. Bytes that are not UTF-8 become U+FFFD (ipvsadm.8,
+ * DIFFERENCES).
+ */
+export function restoreStreamWords(line: Buffer): string[] {
+  const words: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= line.length; i++) {
+    if (i < line.length && !BLANKS.has(line[i])) continue;
+    for (let piece = start; piece < i; piece += WORD_MAX_BYTES) {
+      words.push(cString(line.subarray(piece, Math.min(i, piece + WORD_MAX_BYTES))));
+    }
+    start = i + 1;
+  }
+  return words.filter((word) => word !== 'ipvsadm');
+}
+
+/** The text of `bytes` up to the first NUL, as C reads a string. */
+function cString(bytes: Buffer): string {
+  const nul = bytes.indexOf(0);
+  return bytes.toString('utf8', 0, nul === -1 ? bytes.length : nul);
 }

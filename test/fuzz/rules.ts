@@ -3,7 +3,8 @@
  * `-S` format and of the differential scenarios, valid or mutated, mixed
  * with malformed ones: very long lines, control characters, NUL, bytes that
  * are not UTF-8 (as latin1 characters), CRLF ends, no final newline, a
- * JSON document cut short.
+ * JSON document cut short. fuzzedStream makes restore streams as bytes, for
+ * the lab, where 1.31 reads them too (test/kernel/fuzz-restore-differential).
  */
 import { prng } from '../netlink/prng';
 
@@ -90,4 +91,65 @@ export function fuzzedRules(seed: number, n: number, corpus: readonly string[]):
   const eol = r.int(8) === 0 ? '\r\n' : '\n';
   const text = Array.from({ length: count }, () => line(r, corpus)).join(eol);
   return r.int(6) === 0 ? text : text + eol;
+}
+
+/** Blanks as 1.31's restore reader has them: they separate words (a newline ends the line). */
+const BLANK = [' ', '\t', '\r'];
+
+/** A word longer than 1.31's 4096-byte word buffer, sometimes with a character of two bytes across its 4096th byte. */
+function longWord(r: Rng): string {
+  const word = r.pick(['x', '-', '-s', '10.0.0.1:', '1']) + 'x'.repeat(3500 + r.int(6000));
+  return r.int(3) === 0 ? `${word.slice(0, 4095)}é${word.slice(4095)}` : word;
+}
+
+/** Up to 40 bytes but the newline, NUL among them; with `binary`, 0x80-0xff too (as themselves, not UTF-8). */
+function rawLine(r: Rng, binary: boolean): Buffer {
+  const codes = Array.from({ length: r.int(40) }, () => r.int(binary ? 256 : 128)).filter((b) => b !== 0x0a);
+  return binary ? Buffer.from(codes) : Buffer.from(String.fromCharCode(...codes));
+}
+
+/**
+ * One line of a restore stream, as bytes. Long words never come first on a
+ * line: which 1.31 does with one depends on memory the line before left
+ * (ipvsadm.8, DIFFERENCES).
+ */
+function streamLine(r: Rng, corpus: readonly string[], binary: boolean): Buffer {
+  switch (r.int(12)) {
+    case 0: {
+      const words = r.pick(GOOD.filter((l) => l !== '')).split(' ');
+      words.splice(1 + r.int(words.length), 0, longWord(r));
+      return Buffer.from(words.join(' '));
+    }
+    case 1: // a NUL ends a word for 1.31: glued to a word, or a word of its own
+      return Buffer.from(r.pick(GOOD).replace(/ /g, () => r.pick([' ', ' ', ' ', '\0junk ', ' \0 ', '\0 '])));
+    case 2:
+      return rawLine(r, binary);
+    case 3: // words glued to odd bytes, where messages quote them
+      return Buffer.concat([Buffer.from(`${r.pick(GOOD)} ${r.pick(['', '--', '-', '-b '])}`), rawLine(r, binary).filter((b) => b > 0x20)]);
+    case 4: // blanks of every kind, any number of them
+      return Buffer.from(r.pick(GOOD).replace(/ /g, () => Array.from({ length: 1 + r.int(3) }, () => r.pick(BLANK)).join('')));
+    default:
+      return Buffer.from(line(r, corpus));
+  }
+}
+
+/**
+ * Restore stream number `n` of the run seeded `seed`, as bytes; about one in
+ * three holds bytes that are not UTF-8.
+ */
+export function fuzzedStream(seed: number, n: number, corpus: readonly string[]): Buffer {
+  const r = prng((seed ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
+  const binary = r.int(3) === 0;
+  const count = r.int(4) === 0 ? r.int(500) : 1 + r.int(12);
+  const eol = Buffer.from(r.int(8) === 0 ? '\r\n' : '\n');
+  const lines = Array.from({ length: count }, () => streamLine(r, corpus, binary));
+  const text = Buffer.concat(lines.flatMap((l) => [l, eol])).subarray(0, -eol.length);
+  switch (r.int(6)) {
+    case 0: // no final newline
+      return text;
+    case 1: // no final newline, and blanks at the end
+      return Buffer.concat([text, Buffer.from(Array.from({ length: 1 + r.int(3) }, () => r.pick(BLANK)).join(''))]);
+    default:
+      return Buffer.concat([text, eol]);
+  }
 }

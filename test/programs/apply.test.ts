@@ -201,6 +201,14 @@ describe('the rules file', () => {
     expect(await saved(kernel)).toBe(before);
   });
 
+  // Found in the lab (test/kernel/restore-oversized.test.ts): a 10 MB word made a 10 MB line on stderr.
+  test('a problem quotes at most 200 characters of a long word', async () => {
+    const kernel = await restored(OLD);
+    const r = await run(['apply', '--dry-run', 'long.rules'], { kernel, files: { 'long.rules': `-A -t 10.0.0.1:80 -s rr ${'x'.repeat(1e6)}\n` } });
+    const quoted = 'unexpected argument '.length;
+    expect(r).toEqual({ status: 2, stdout: '', stderr: `long.rules:1: unexpected argument ${'x'.repeat(200 - quoted)}... (${quoted + 1e6} characters)\n` });
+  });
+
   test('a file that cannot be read, and a bad command line, are usage errors', async () => {
     const kernel = await restored(OLD);
     expect(await run(['apply', 'missing.rules'], { kernel })).toEqual({

@@ -15,7 +15,7 @@ export interface Captured {
 
 export interface HarnessOptions {
   kernel?: FakeIpvs | 'missing';
-  stdin?: string;
+  stdin?: string | Buffer;
   modprobeSucceeds?: boolean;
   isPrivileged?: boolean;
   /** /proc/net/ip_vs: the fake kernel's (by default), this text, or none (it cannot be read). */

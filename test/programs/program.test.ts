@@ -2,6 +2,7 @@ import { FakeIpvs } from '../support/fake-ipvs';
 import { run, makeDeps } from './harness';
 import { runSaveWrapper, runRestoreWrapper, restoreWrapperInput } from '../../src/programs/wrappers';
 import { restoreLineWords } from '../../src/cli/tokenizer';
+import { linesOf, restoreStreamWords } from '../../src/restore/restore';
 import { openFailureReason } from '../../src/commands/open';
 import { FamilyNotFoundError, KernelError } from '../../src/netlink/errors';
 
@@ -97,7 +98,7 @@ describe('changes and kernel refusals', () => {
 });
 
 describe('restore (-R)', () => {
-  const restore = (kernel: FakeIpvs, stdin: string) => run(['-R'], { kernel, stdin });
+  const restore = (kernel: FakeIpvs, stdin: string | Buffer) => run(['-R'], { kernel, stdin });
 
   test('words split on blanks, tabs and CR; ipvsadm words vanish', () => {
     expect(restoreLineWords('\t-a\t-t   10.0.0.1:80 -r 10.0.0.13 -g ipvsadm\r')).toEqual(['-a', '-t', '10.0.0.1:80', '-r', '10.0.0.13', '-g']);
@@ -168,6 +169,50 @@ describe('restore (-R)', () => {
     expect(table(kernel)).toEqual(['10.0.0.8:80', '10.0.0.9:80', '  10.0.0.91:80 w1']);
     const quoted = await restore(kernel, '-A -t "10.0.0.12:80"\n');
     expect(quoted).toEqual({ status: 2, stdout: '', stderr: 'illegal virtual server address[:port] specified\n' });
+  });
+
+  // Found by the lab's restore fuzzer (test/kernel/fuzz-restore-differential.test.ts): 1.31 reads words with fscanf into 4096 bytes, as C strings.
+  test('words as 1.31 reads them: cut into 4096 bytes, ended by NUL, never decoded past their bytes', () => {
+    const x = (n: number) => 'x'.repeat(n);
+    expect(restoreStreamWords(Buffer.from(`-A -s ${x(4096)} ${x(4097)}\tipvsadm ${x(8193)}`))).toEqual(['-A', '-s', x(4096), x(4096), 'x', x(4096), x(4096), 'x']);
+    // `ipvsadm\0x` is the word ipvsadm to C, so it goes too.
+    expect(restoreStreamWords(Buffer.from('-A\0zz -t 10.0.0.9:80\0junk \0 ipvsadm\0x \0'))).toEqual(['-A', '-t', '10.0.0.9:80', '', '']);
+    // A NUL after the first 4096 bytes ends only the second piece.
+    expect(restoreStreamWords(Buffer.from(`${x(4096)}ab\0c`))).toEqual([x(4096), 'ab']);
+    // A character cut at 4096 bytes is two pieces of bytes, each not UTF-8 on its own.
+    expect(restoreStreamWords(Buffer.from(`${x(4095)}é`))).toEqual([`${x(4095)}\ufffd`, '\ufffd']);
+    expect(restoreStreamWords(Buffer.from([0x2d, 0x2d, 0xe9, 0xff, 0x20, 0xc3, 0xa9]))).toEqual(['--\ufffd\ufffd', 'é']);
+    expect(restoreStreamWords(Buffer.from(' \r\t '))).toEqual([]);
+  });
+
+  test('long words, NUL and bytes that are not UTF-8 in the stream: messages as 1.31 prints them', async () => {
+    const kernel = new FakeIpvs();
+    const long = await restore(kernel, `-A -t 10.0.0.9:80 -s ${'x'.repeat(5000)}\n`);
+    expect(long).toEqual({ status: 2, stdout: '', stderr: `unexpected argument ${'x'.repeat(904)}\n` });
+    const nul = await restore(kernel, '-A\0zz -t 10.0.0.9:80\0junk -s rr\n-A -t 10.0.0.9:81 \0abc\n');
+    expect(nul).toEqual({ status: 2, stdout: '', stderr: 'unexpected argument \n' });
+    expect(table(kernel)).toEqual(['10.0.0.9:80']);
+    const latin1 = await restore(kernel, Buffer.from('-L --\xe9\xff\n', 'latin1'));
+    expect(latin1).toEqual({ status: 255, stdout: '', stderr: '--\ufffd\ufffd: unknown option\n' });
+  });
+
+  test('a last line without newline that ends in blanks is executed (1.31 loses it: ipvsadm.8, DIFFERENCES g)', async () => {
+    const kernel = new FakeIpvs();
+    expect(await restore(kernel, '-A -t 10.0.0.8:80 \t ')).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(table(kernel)).toEqual(['10.0.0.8:80']);
+  });
+
+  test('a 10 MB line and lines cut across chunks are read whole', async () => {
+    const lines: Buffer[][] = [];
+    async function* chunks(): AsyncGenerator<Buffer> {
+      yield Buffer.from('-A -t 10.0.0.1:80\n-a -t 10.0');
+      yield Buffer.from('.0.1:80 -r 10.0.0.2\n');
+      for (let i = 0; i < 160; i++) yield Buffer.alloc(65536, 0x78);
+      yield Buffer.from('\n-Z');
+    }
+    for await (const group of linesOf(chunks())) lines.push(group);
+    expect(lines.map((group) => group.map((l) => l.length))).toEqual([[17], [29], [160 * 65536], [2]]);
+    expect(lines[1][0].toString()).toBe('-a -t 10.0.0.1:80 -r 10.0.0.2');
   });
 
   test('consecutive changes go to the kernel as one batch', async () => {

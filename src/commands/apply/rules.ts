@@ -54,10 +54,20 @@ function isJsonRules(text: string): boolean {
   return /^\s*\{/.test(text);
 }
 
+/** How much of a parser's message a problem quotes: a 10 MB word is not worth 10 MB of stderr. */
+const PROBLEM_MAX_CHARS = 200;
+
+function shortened(message: string): string {
+  if (message.length <= PROBLEM_MAX_CHARS) return message;
+  // Never cut a character of two UTF-16 units in half.
+  const end = /[\ud800-\udbff]/.test(message[PROBLEM_MAX_CHARS - 1]) ? PROBLEM_MAX_CHARS - 1 : PROBLEM_MAX_CHARS;
+  return `${message.slice(0, end)}... (${message.length} characters)`;
+}
+
 /** What a line asks for by the classic parser (the lines the fast reader leaves), or the problem with it. */
 async function classicRule(rule: RuleLine, ctx: ParseContext): Promise<FastRule | string> {
   const parsed = await parseCommandLine('words' in rule ? rule.words : restoreLineWords(rule.text), ctx);
-  if (isParseFailure(parsed)) return parsed.message.replace(/\n+$/, '').split('\n').join('; ');
+  if (isParseFailure(parsed)) return shortened(parsed.message.replace(/\n+$/, '').split('\n').join('; '));
   if ((parsed.command !== 'add-service' && parsed.command !== 'add-server') || parsed.service === undefined) {
     return 'only -A and -a lines belong in a rules file';
   }
