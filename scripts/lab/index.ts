@@ -116,8 +116,8 @@ export function filterFiles(repo: string, files: readonly string[], patterns: re
 /**
  * Seconds a kernel test file took in a guest, in a CI run on 2 cores
  * (2026-12-02): a guide for sharing files out, not a limit. The faults,
- * soak and restore-fuzzer files had not been through CI yet: theirs are
- * what they took on a loaded machine, halved. A file not listed counts as
+ * soak and restore files had not been through CI yet: theirs are what they
+ * took on an idle machine, or on a loaded one, halved. A file not listed counts as
  * FILE_COST_UNKNOWN; jest did not time the small ones.
  */
 const FILE_COSTS: Record<string, number> = {
@@ -131,13 +131,14 @@ const FILE_COSTS: Record<string, number> = {
   'faults-kernel.test.js': 93,
   'faults-signals.test.js': 54,
   'fuzz-differential.test.js': 110,
-  'fuzz-restore-differential.test.js': 45,
+  'fuzz-restore-differential.test.js': 60,
   'listing-json.test.js': 19,
   'output-errors.test.js': 22,
   'package.test.js': 12,
   'plan-terminal.test.js': 16,
   'realserver.test.js': 19,
   'reload-traffic.test.js': 40,
+  'restore-oversized.test.js': 55,
   'servers-file.test.js': 22,
   'service-unit.test.js': 5,
   'soak.test.js': 56,
