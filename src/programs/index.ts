@@ -186,7 +186,17 @@ export function cli(program: Program = 'ipvsadm'): void {
     terminal: processTerminal,
     isTerminal: (fd) => (require('tty') as typeof import('tty')).isatty(fd),
     readSysctl: (name) => fs.readFile(`/proc/sys/${name.replace(/\./g, '/')}`, 'utf8').catch(() => undefined),
-    clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+    clock: {
+      now: () => Date.now(),
+      // An aborted sleep ends at once and leaves no timer to keep the process alive.
+      sleep: (ms, signal) => new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      }),
+    },
   };
   spec.run(argv, scriptPath, deps).then(
     (status) => {

@@ -39,7 +39,8 @@ export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
   /** For drain: the value of a sysctl (net.ipv4.vs.x), undefined when it cannot be read. */
   readSysctl(name: string): Promise<string | undefined>;
   /** For drain: wall-clock milliseconds, and a wait. */
-  clock: { now(): number; sleep(ms: number): Promise<void> };
+  /** `signal` ends a sleep early (top's wait, when a key wakes it first). */
+  clock: { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
   /** Colours for a plan, when stdout is a terminal that wants them. */
   planColours(): PlanColours | undefined;
 }

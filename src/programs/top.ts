@@ -109,7 +109,7 @@ export async function runTopProgram(
     const stopKeys = t.keys((key) => {
       if (key === 'q' || key === 'Q' || key === '\x03') quit = true;
       else if (key === 's') sort = TOP_SORTS[(TOP_SORTS.indexOf(sort) + 1) % TOP_SORTS.length];
-      else return;
+      // Any other key refreshes at once, as a resize does.
       nudge();
     });
     const stopResize = t.onResize(nudge);
@@ -123,10 +123,13 @@ export async function runTopProgram(
           pending = false;
           continue;
         }
+        // A key ends the wait; its timer goes too, or a long --interval would hold the process after q.
+        const waited = new AbortController();
         await new Promise<void>((resolve) => {
           wake = resolve;
-          void deps.clock.sleep(inv.intervalSeconds * 1000).then(resolve);
+          void deps.clock.sleep(inv.intervalSeconds * 1000, waited.signal).then(resolve);
         });
+        waited.abort();
         wake = undefined;
       }
     } finally {

@@ -135,6 +135,26 @@ describe('on a terminal', () => {
     expect(second).toContain('every 1 s, by name');
   });
 
+  test('any other key refreshes at once, the sort as it was', async () => {
+    const kernel = await table();
+    const term = fakeTerminal();
+    const clock = scriptedClock([
+      () => {
+        [...kernel.entries.values()][0].destinations[0].weight = 5;
+        term.press('r');
+        return 'hang';
+      },
+      () => {
+        term.press('q');
+        return 'hang';
+      },
+    ]);
+    expect((await run(['top', '--sort', 'name'], { kernel, terminal: term.t, clock })).status).toBe(0);
+    expect(term.frames).toHaveLength(2);
+    expect(term.frames[1]).toContain('*{5}');
+    expect(term.frames[1]).toContain('by name');
+  });
+
   test('s sorts by the next column at once', async () => {
     const term = fakeTerminal();
     const clock = scriptedClock([
