@@ -13,6 +13,18 @@ export const DEADLINE_MS = 5000;
 /** What the programs may exit with, no signal being involved. */
 export const STATUSES = new Set([0, 1, 2, 255]);
 
+/** The lab fuzzers' starting table, as rules for 1.31's -R: the shape of table() below. */
+export const START_RULES = [
+  '-A -t 10.0.0.1:80 -s rr',
+  '-a -t 10.0.0.1:80 -r 10.0.0.11:80 -m',
+  '-a -t 10.0.0.1:80 -r 10.0.0.12:80 -g -w 2',
+  '-A -u 10.0.0.1:53 -s wlc -p 300',
+  '-a -u 10.0.0.1:53 -r 10.0.0.13:53 -i',
+  '-A -t [2001:db8::1]:80 -s sh',
+  '-a -t [2001:db8::1]:80 -r [2001:db8::10]:80 -m',
+  '',
+].join('\n');
+
 /** The table every case starts from: TCP, UDP with persistence, IPv6. */
 export function table(): FakeIpvs {
   const kernel = new FakeIpvs();

@@ -16,7 +16,7 @@ import { repoRoot } from '../differential/catalog';
 import { requireLab } from './client-lab';
 import { fuzzedArgv, scenarioCorpus } from '../fuzz/argv';
 import { REAL_IPVSADM } from './apply-lab';
-import { STATUSES } from '../fuzz/check';
+import { START_RULES as BASE, STATUSES } from '../fuzz/check';
 import { asksForJson } from '../../src/programs/ipvsadm';
 
 requireLab();
@@ -25,16 +25,6 @@ const REPO = repoRoot(__dirname);
 const OURS = path.join(REPO, 'bin', 'ipvsadm');
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const COUNT = Number(process.env.FUZZ_LAB_ARGV ?? 80);
-const BASE = [
-  '-A -t 10.0.0.1:80 -s rr',
-  '-a -t 10.0.0.1:80 -r 10.0.0.11:80 -m',
-  '-a -t 10.0.0.1:80 -r 10.0.0.12:80 -g -w 2',
-  '-A -u 10.0.0.1:53 -s wlc -p 300',
-  '-a -u 10.0.0.1:53 -r 10.0.0.13:53 -i',
-  '-A -t [2001:db8::1]:80 -s sh',
-  '-a -t [2001:db8::1]:80 -r [2001:db8::10]:80 -m',
-  '',
-].join('\n');
 
 interface Ran {
   status: number | null;

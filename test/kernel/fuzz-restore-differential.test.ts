@@ -29,6 +29,7 @@ import { requireLab } from './client-lab';
 import { scenarioCorpus } from '../fuzz/argv';
 import { fuzzedStream } from '../fuzz/rules';
 import { REAL_IPVSADM } from './apply-lab';
+import { START_RULES as BASE } from '../fuzz/check';
 
 requireLab();
 
@@ -39,16 +40,6 @@ const REAL_WRAPPER = '/usr/sbin/ipvsadm-restore';
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** About 60 s of guest time on CI: a stream took 2.2 s (40 in 89 s on an idle host, 6.4 s under a load of 10). */
 const COUNT = Number(process.env.FUZZ_LAB_RESTORE ?? 28);
-const BASE = [
-  '-A -t 10.0.0.1:80 -s rr',
-  '-a -t 10.0.0.1:80 -r 10.0.0.11:80 -m',
-  '-a -t 10.0.0.1:80 -r 10.0.0.12:80 -g -w 2',
-  '-A -u 10.0.0.1:53 -s wlc -p 300',
-  '-a -u 10.0.0.1:53 -r 10.0.0.13:53 -i',
-  '-A -t [2001:db8::1]:80 -s sh',
-  '-a -t [2001:db8::1]:80 -r [2001:db8::10]:80 -m',
-  '',
-].join('\n');
 /** The starting table, default timeouts, no sync daemon, in one run of 1.31. */
 const RESET = `-C\n--stop-daemon master\n--stop-daemon backup\n--set 900 120 300\n${BASE}`;
 /** Words whose output differs on purpose (-h, -v: ipvsadm.8, a) or is ours alone (--json). */
