@@ -61,6 +61,8 @@ export type CommandResult =
   /** `verbose`: the steps carried out are printed as a plan when all of them took effect. */
   | { kind: 'applied'; outcome: ApplyOutcome; steps: PlanStep[]; verbose: boolean }
   | { kind: 'locked'; waitedSeconds: number }
+  /** The table changed under every read of it (apply/live.ts): nothing was planned or changed. */
+  | { kind: 'unsettled'; command: 'apply' | 'diff'; reads: number }
   /** drain: */
   | { kind: 'drained'; service: Service; server: Destination; seconds: number; deleted: boolean }
   | {

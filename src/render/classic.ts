@@ -123,6 +123,9 @@ export async function writeClassic(result: CommandResult, out: OutputSink, colou
     case 'locked':
       out.err(`ipvsadm: apply: another apply is running (waited ${result.waitedSeconds} s)\n`);
       return EXIT_APPLY_FAILED;
+    case 'unsettled':
+      out.err(`ipvsadm: ${result.command}: the table changed under each of ${result.reads} reads of it; nothing was changed\n`);
+      return result.command === 'diff' ? EXIT_USAGE : EXIT_APPLY_FAILED;
     case 'drained':
       return EXIT_OK;
     case 'drain-timeout':

@@ -2,7 +2,10 @@
 // the plan, all-or-nothing with rollback, rules-file errors, scopes, the lock
 // and signals. The kernel lab repeats the essentials against a real IPVS.
 import { KernelError } from '../../src/netlink/errors';
-import { FakeIpvs } from '../support/fake-ipvs';
+import { FakeIpvs, keyText } from '../support/fake-ipvs';
+import { serviceKey, type Destination, type Service, type ServiceKey } from '../../src/ipvs/types';
+import type { ServiceWithDestinations } from '../../src/netlink/api';
+import { LIVE_READS } from '../../src/commands/apply/live';
 import { makeDeps, run } from './harness';
 import { runProgram } from '../../src/programs/ipvsadm';
 
@@ -366,6 +369,87 @@ describe('--only', () => {
     // Only fwmark 7 went; everything else is as it was.
     const expected = await restored(OLD.replace('-A -f 7 -s sh -b sh-port\n-a -f 7 -r 10.0.0.31:0 -g -w 1\n', ''));
     expect(await saved(kernel)).toBe(await saved(expected));
+  });
+});
+
+/**
+ * IPVS resumes a dump by position, so a service added or deleted between two
+ * pieces of it makes the dump skip or repeat another (see apply/live.ts).
+ * This fake hands each services() dump through `mangle`, numbered from 1.
+ */
+class ShiftingIpvs extends FakeIpvs {
+  dumps = 0;
+  readonly serversRead: string[] = [];
+  constructor(private readonly mangle: (dump: number, services: Service[]) => Service[]) {
+    super();
+  }
+  override async services(): Promise<Service[]> {
+    return this.mangle(++this.dumps, await super.services());
+  }
+  override async destinations(key: ServiceKey): Promise<Destination[]> {
+    this.serversRead.push(keyText(key));
+    return super.destinations(key);
+  }
+  /** As the netlink client reads it: a services dump, then each service's servers. */
+  override async table(): Promise<ServiceWithDestinations[]> {
+    const services = await this.services();
+    return Promise.all(services.map(async (service) => ({ service, destinations: await this.destinations(serviceKey(service)) })));
+  }
+}
+
+async function shifting(mangle: (dump: number, services: Service[]) => Service[]): Promise<ShiftingIpvs> {
+  const kernel = new ShiftingIpvs(mangle);
+  const r = await run(['-R'], { kernel, stdin: OLD });
+  expect(r.stderr).toBe('');
+  kernel.dumps = 0;
+  kernel.calls.length = 0;
+  return kernel;
+}
+
+const withoutFwmark7 = (services: Service[]) => services.filter((s) => s.fwmark !== 7);
+
+describe('a table that changes while apply reads it', () => {
+  test('a first dump that skipped a service the file removes: read again, and the service is removed', async () => {
+    const kernel = await shifting((dump, services) => (dump === 1 ? withoutFwmark7(services) : services));
+    const r = await run(['apply', '--verbose', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
+    expect(r).toEqual({ status: 0, stdout: PLAN, stderr: '' });
+    expect(await saved(kernel)).toBe(await saved(await restored(NEW)));
+  });
+
+  test('a dump that repeats a service is not planned from (a second delete of it would be refused)', async () => {
+    const kernel = await shifting((dump, services) => (dump === 2 ? [...services, services[2]] : services));
+    const r = await run(['apply', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
+    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(kernel.dumps).toBe(4); // dumps 1 and 2 disagree, 2 and 3 too; 3 and 4 agree
+    expect(await saved(kernel)).toBe(await saved(await restored(NEW)));
+  });
+
+  test('a service whose settings changed between two dumps: read again', async () => {
+    const kernel = await shifting((dump, services) =>
+      dump === 1 ? services.map((s) => (s.protocol === 17 ? { ...s, scheduler: 'rr' } : s)) : services);
+    const r = await run(['diff', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
+    expect(r).toEqual({ status: 1, stdout: PLAN, stderr: '' });
+    expect(kernel.dumps).toBe(3);
+  });
+
+  test('a table that never reads the same twice: apply fails in one line and changes nothing; diff exits 2', async () => {
+    const kernel = await shifting((dump, services) => (dump % 2 === 1 ? withoutFwmark7(services) : services));
+    const applied = await run(['apply', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
+    expect(applied).toEqual({
+      status: 1, stdout: '', stderr: `ipvsadm: apply: the table changed under each of ${LIVE_READS} reads of it; nothing was changed\n`,
+    });
+    expect(kernel.calls).toEqual([]); // not one change reached the kernel
+    const diff = await run(['diff', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
+    expect(diff).toEqual({
+      status: 2, stdout: '', stderr: `ipvsadm: diff: the table changed under each of ${LIVE_READS} reads of it; nothing was changed\n`,
+    });
+  });
+
+  test('with --only, the servers of services outside the scope are never read', async () => {
+    const kernel = await shifting((_, services) => services);
+    const r = await run(['apply', '--only', 'udp', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
+    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(kernel.serversRead).toEqual([keyText({ family: 2, protocol: 17, address: '10.0.0.2', port: 53 })]);
   });
 });
 

@@ -9,6 +9,7 @@ import { QueryError, type CommandResult } from '../results';
 import type { IpvsApi, ServiceWithDestinations } from '../../netlink/api';
 import { executePlan, type ApplyOutcome, type Grace } from './execute';
 import { liveConnections } from './graceful';
+import { readLive } from './live';
 import { planChanges } from './plan';
 import { readRules } from './rules';
 import { parseScope, type Scope } from './scope';
@@ -42,12 +43,14 @@ export async function runExtension(
   const release = changing ? await session.lock(inv.waitSeconds) : undefined;
   if (changing && release === undefined) return { kind: 'locked', waitedSeconds: inv.waitSeconds };
   try {
-    let live;
+    let read;
     try {
-      live = await ctx.api.table();
+      read = await readLive(ctx.api, scopes);
     } catch (error) {
       return { kind: 'query-failed', error: new QueryError('get-services', error) };
     }
+    if (!read.settled) return { kind: 'unsettled', command: inv.command, reads: read.reads };
+    const live = read.table;
     const steps = planChanges(rules.services, live, scopes);
     if (!changing) return { kind: 'plan', steps, diff: inv.command === 'diff' };
     const grace: Grace = {
@@ -79,10 +82,11 @@ async function confirmRollback(
   if (outcome.kind === 'applied' || outcome.rollback.ok) return outcome;
   let now;
   try {
-    now = await api.table();
+    now = await readLive(api, scopes);
   } catch {
     return outcome; // cannot tell: the failure stands
   }
-  const back = planChanges(before.map((entry) => ({ ...entry, line: 0 })), now, scopes);
+  if (!now.settled) return outcome;
+  const back = planChanges(before.map((entry) => ({ ...entry, line: 0 })), now.table, scopes);
   return back.length === 0 ? { ...outcome, rollback: { ok: true } } : outcome;
 }

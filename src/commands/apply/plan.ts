@@ -27,7 +27,8 @@ export interface PlanStep {
 /** The service flags a rules file can set; the kernel owns the rest (hashed). */
 const SETTABLE_FLAGS = IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_ONEPACKET | SCHED_FLAG_BITS;
 
-function sameService(a: Service, b: Service): boolean {
+/** Whether two services agree on every setting a rules file can give. */
+export function sameService(a: Service, b: Service): boolean {
   const flags = a.flags & SETTABLE_FLAGS;
   if (flags !== (b.flags & SETTABLE_FLAGS) || a.scheduler !== b.scheduler || a.peName !== b.peName) return false;
   // Timeout and granularity only mean something for a persistent service.
