@@ -121,6 +121,7 @@ export function filterFiles(repo: string, files: readonly string[], patterns: re
  * FILE_COST_UNKNOWN; jest did not time the small ones.
  */
 const FILE_COSTS: Record<string, number> = {
+  'apply-churn.test.js': 50,
   'apply.test.js': 52,
   'client-bulk.test.js': 11,
   'cluster-docs.test.js': 35,

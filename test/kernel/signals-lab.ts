@@ -36,14 +36,15 @@ export interface Started {
 }
 
 /**
- * One of the two ipvsadm programs in the background. Standard input is a
+ * One of the two ipvsadm programs in the background (ours from `oursPath`,
+ * for a test that tries another build). Standard input is a
  * file when one is given (as `ipvsadm -R < FILE`: no pipe to break when the
  * program dies), a pipe the test writes to with 'pipe', or nothing.
  */
-export function start(program: Program, args: readonly string[], stdinFrom?: string): Started {
+export function start(program: Program, args: readonly string[], stdinFrom?: string, oursPath = OURS): Started {
   const started = Date.now();
   const stdinFd = stdinFrom === undefined || stdinFrom === 'pipe' ? undefined : fs.openSync(stdinFrom, 'r');
-  const [command, argv] = program === 'ours' ? [process.execPath, [OURS, ...args]] : [REAL_IPVSADM, [...args]];
+  const [command, argv] = program === 'ours' ? [process.execPath, [oursPath, ...args]] : [REAL_IPVSADM, [...args]];
   const child = spawn(command, argv, {
     stdio: [stdinFd ?? (stdinFrom === 'pipe' ? 'pipe' : 'ignore'), 'pipe', 'pipe'],
     env: { ...process.env, IPVSADM_ARGV0: 'ipvsadm' },

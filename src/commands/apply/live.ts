@@ -10,8 +10,9 @@
  * be refused.
  *
  * So the services in scope are dumped again once their servers are read, and
- * the read stands only when the two dumps agree and neither names a service
- * twice. Otherwise the second dump becomes the first of a new read, up to
+ * the read stands only when the two dumps name the same services with the
+ * same settings (a service repeated with the same settings counts once).
+ * Otherwise the second dump becomes the first of a new read, up to
  * LIVE_READS reads. Two dumps that skip the same service are not impossible,
  * but a skip needs a change at the right moment, and both would need one.
  *
@@ -25,7 +26,7 @@ import { serviceId } from './rules';
 import { withinScopes, type Scope } from './scope';
 
 /** How many reads an apply makes before it gives up on a table that keeps changing. */
-export const LIVE_READS = 5;
+export const LIVE_READS = 10;
 
 export type LiveRead =
   | { settled: true; table: ServiceWithDestinations[] }
@@ -35,29 +36,41 @@ async function servicesInScope(api: IpvsApi, scopes: readonly Scope[]): Promise<
   return (await api.services()).filter((service) => withinScopes(scopes, service));
 }
 
-/** Whether two dumps name the same services, each once, with the same settings. */
-function agree(first: readonly Service[], second: readonly Service[]): boolean {
-  if (first.length !== second.length) return false;
-  const byId = new Map(first.map((service) => [serviceId(service), service] as const));
-  if (byId.size !== first.length) return false;
-  const seen = new Set<string>();
-  for (const service of second) {
+/**
+ * A dump's services by identity. A repeat with the same settings is the same
+ * service listed twice and counts once; undefined when a repeat differs (the
+ * service changed while the dump ran).
+ */
+function byIdentity(services: readonly Service[]): Map<string, Service> | undefined {
+  const out = new Map<string, Service>();
+  for (const service of services) {
     const id = serviceId(service);
-    const was = byId.get(id);
-    if (was === undefined || seen.has(id) || !sameService(was, service)) return false;
-    seen.add(id);
+    const seen = out.get(id);
+    if (seen === undefined) out.set(id, service);
+    else if (!sameService(seen, service)) return undefined;
+  }
+  return out;
+}
+
+/** Whether two dumps name the same services with the same settings. */
+function agree(first: ReadonlyMap<string, Service> | undefined, second: ReadonlyMap<string, Service> | undefined): boolean {
+  if (first === undefined || second === undefined || first.size !== second.size) return false;
+  for (const [id, service] of second) {
+    const was = first.get(id);
+    if (was === undefined || !sameService(was, service)) return false;
   }
   return true;
 }
 
 /** The services in scope with their servers, from a read two dumps agree on; a failed dump throws. */
 export async function readLive(api: IpvsApi, scopes: readonly Scope[]): Promise<LiveRead> {
-  let services = await servicesInScope(api, scopes);
+  let services = byIdentity(await servicesInScope(api, scopes));
   for (let read = 1; read <= LIVE_READS; read++) {
+    const listed = [...(services?.values() ?? [])];
     // The transport runs these over its dump pool; Promise.all keeps the order.
-    const destinations = await Promise.all(services.map((service) => api.destinations(serviceKey(service))));
-    const again = await servicesInScope(api, scopes);
-    if (agree(services, again)) return { settled: true, table: services.map((service, i) => ({ service, destinations: destinations[i] })) };
+    const destinations = await Promise.all(listed.map((service) => api.destinations(serviceKey(service))));
+    const again = byIdentity(await servicesInScope(api, scopes));
+    if (agree(services, again)) return { settled: true, table: listed.map((service, i) => ({ service, destinations: destinations[i] })) };
     services = again;
   }
   return { settled: false, reads: LIVE_READS };

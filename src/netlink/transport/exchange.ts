@@ -52,6 +52,11 @@ export interface Exchange {
   read?: ReplyReader<unknown>;
   /** Bytes of the family's header at the start of each reply's payload, not given to `read`. */
   headerBytes: number;
+  /**
+   * A dump's replies as they came, (datagram, start, end) in turn, read only
+   * once NLMSG_DONE is in: see holdReply.
+   */
+  held: (Buffer | number)[];
   /** A reply carried NLM_F_DUMP_INTR: the dump saw the table change. */
   interrupted: boolean;
   /** Deadline ticks of its channel left before `expire` (see Channel). */
@@ -64,7 +69,26 @@ export interface Exchange {
 export function newExchange(
   seq: number, kind: Kind, op: string, finish: Exchange['finish'], read?: ReplyReader<unknown>, headerBytes = GENL_HDRLEN,
 ): Exchange {
-  return { seq, kind, op, replies: [], read, headerBytes, interrupted: false, ticksLeft: Infinity, finish };
+  return { seq, kind, op, replies: [], read, headerBytes, held: [], interrupted: false, ticksLeft: Infinity, finish };
+}
+
+/**
+ * The kernel makes the next piece of a dump while the last one is read, and
+ * the socket reads pieces back to back only while nothing slow runs between
+ * them. IPVS resumes a dump by position, so a change elsewhere in the table
+ * between two pieces makes the dump skip or repeat a service (see
+ * commands/apply/live.ts): the longer the gap, the likelier. So a dump's
+ * replies are only kept as they come, and read once the dump is whole.
+ */
+function holdReply(x: Exchange, data: Buffer, start: number, end: number): void {
+  if (x.kind === 'dump' && x.read) x.held.push(data, start, end);
+  else if (x.read) x.replies.push(x.read(data, start, end));
+}
+
+function readHeld(x: Exchange): void {
+  const { held, read } = x;
+  for (let i = 0; i < held.length; i += 3) x.replies.push(read!(held[i] as Buffer, held[i + 1] as number, held[i + 2] as number));
+  x.held = [];
 }
 
 /** Sequence numbers for every socket of one transport: 1, 2, ..., never 0, wrapping at 2^32. */
@@ -104,7 +128,7 @@ export function absorbAt(
     throw new DecodeError(`netlink message of type ${type} has ${length - NLMSG_HDRLEN} payload bytes, less than its ${x.headerBytes}-byte header`);
   }
   if (flags & NLM_F_DUMP_INTR) x.interrupted = true;
-  if (x.kind === 'do' || x.kind === 'dump') x.replies.push(x.read(datagram, at + NLMSG_HDRLEN + x.headerBytes, at + length));
+  if (x.kind === 'do' || x.kind === 'dump') holdReply(x, datagram, at + NLMSG_HDRLEN + x.headerBytes, at + length);
   return undefined;
 }
 
@@ -124,14 +148,16 @@ export function absorb(x: Exchange, m: NetlinkMessage): Ending | undefined {
     if (x.kind !== 'dump') return undefined;
     const d = decodeDone(m);
     if (d.errno !== 0) return { error: new KernelError(d.errno, x.op, d.extack, d.extackOffset) };
-    return x.interrupted ? { error: new DumpRestart('NLM_F_DUMP_INTR') } : {};
+    if (x.interrupted) return { error: new DumpRestart('NLM_F_DUMP_INTR') };
+    readHeld(x);
+    return {};
   }
   if (m.type >= NLMSG_MIN_TYPE) {
     if (m.flags & NLM_F_DUMP_INTR) x.interrupted = true;
     if (x.kind === 'do' || x.kind === 'dump') {
       if (x.read) {
         if (m.payload.length < x.headerBytes) throw new DecodeError(`netlink message of type ${m.type} has ${m.payload.length} payload bytes, less than its ${x.headerBytes}-byte header`);
-        x.replies.push(x.read(m.payload, x.headerBytes, m.payload.length));
+        holdReply(x, m.payload, x.headerBytes, m.payload.length);
       } else {
         x.replies.push(decodeGenl(m));
       }
