@@ -123,6 +123,7 @@ export function filterFiles(repo: string, files: readonly string[], patterns: re
 const FILE_COSTS: Record<string, number> = {
   'apply-churn.test.js': 50,
   'apply.test.js': 52,
+  'argv-bytes.test.js': 25,
   'client-bulk.test.js': 11,
   'cluster-docs.test.js': 35,
   'cluster-failover.test.js': 83,
