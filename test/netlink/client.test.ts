@@ -250,6 +250,18 @@ describe('sequence numbers and deadlines', () => {
     expect(kernel.requests.filter((r) => r.cmd === 4)[1].socket).not.toBe(silent);
   });
 
+  test('the deadline is for silence, not for the whole dump: a slow dump that keeps coming completes', async () => {
+    make({ timeoutMs: 80 });
+    for (let i = 0; i < 12; i++) await applyOne(client, { kind: 'add-service', service: svc({ port: 100 + i }) });
+    kernel.dumpBatch = 1;
+    kernel.react(4, { pieceDelayMs: 30 });
+    const started = Date.now();
+    await expect(client.services()).resolves.toHaveLength(12);
+    expect(Date.now() - started).toBeGreaterThan(200); // 13 datagrams, each 30 ms apart: well past one deadline
+    kernel.react(4, { pieceDelayMs: 250 });
+    await expect(client.services()).rejects.toBeInstanceOf(TimeoutError);
+  });
+
   test('a truncated datagram is a DecodeError for its request', async () => {
     make();
     kernel.react(15, { truncateTo: 30 });

@@ -44,7 +44,9 @@ export type Reaction =
   /** Dumps: end with NLMSG_DONE carrying -errno. */
   | { doneErrno: number }
   /** Dumps: deliver this many messages, then ENOBUFS, then nothing. */
-  | { enobufsAfter: number };
+  | { enobufsAfter: number }
+  /** Dumps: wait this many ms before each datagram of the dump (a kernel busy with a large table). */
+  | { pieceDelayMs: number };
 
 interface Svc {
   key: string;
@@ -272,6 +274,7 @@ export class FakeKernel {
     const doneErrno = reaction && 'doneErrno' in reaction ? reaction.doneErrno : 0;
     msgs.push(Buffer.from(nlmsg(NLMSG_DONE, F_MULTI, msg.seq, socket.port, le32(-doneErrno))));
     const cut = reaction && 'enobufsAfter' in reaction ? reaction.enobufsAfter : Infinity;
+    const pieceDelayMs = reaction && 'pieceDelayMs' in reaction ? reaction.pieceDelayMs : 0;
     // Deliver in several turns, as recvmsg-driven dumps do.
     const step = (from: number): void => {
       if (socket.closed) {
@@ -289,9 +292,11 @@ export class FakeKernel {
         socket.activeDumps--;
         return;
       }
-      setImmediate(() => step(to));
+      if (pieceDelayMs > 0) setTimeout(() => step(to), pieceDelayMs);
+      else setImmediate(() => step(to));
     };
-    step(0);
+    if (pieceDelayMs > 0) setTimeout(() => step(0), pieceDelayMs);
+    else step(0);
   }
 
   /** NLMSG_ERROR: success acks capped; errors echo the request unless capped; ext-ack TLVs when given. */

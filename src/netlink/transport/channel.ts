@@ -60,12 +60,16 @@ export class Channel {
   }
 
   /**
-   * Starts waiting for `x`, which expires after `timeoutMs`; without one it
-   * waits until removed (a batch keeps its own deadline).
+   * Starts waiting for `x`, which expires after `timeoutMs` without a
+   * message for it: a deadline on silence, not on the whole answer, since a
+   * dump of 100,000 services takes longer than any deadline meant for a
+   * kernel that does not answer. Without `timeoutMs` it waits until removed
+   * (a batch keeps its own deadline).
    */
   add(x: Exchange, timeoutMs?: number, expire?: () => void): void {
     const tickMs = this.context.timeoutMs / DEADLINE_TICKS;
-    x.ticksLeft = timeoutMs === undefined ? Infinity : Math.ceil(timeoutMs / tickMs) + 1;
+    x.ticksFull = timeoutMs === undefined ? Infinity : Math.ceil(timeoutMs / tickMs) + 1;
+    x.ticksLeft = x.ticksFull;
     x.expire = expire;
     this.pending.set(x.seq, x);
     if (!this.referenced && !this.closed) {
@@ -150,6 +154,7 @@ export class Channel {
   private onMessage(datagram: Buffer, at: number, length: number, type: number, flags: number, seq: number): void {
     const x = this.pending.get(seq);
     if (!x) return; // stale (timed out) or not ours
+    x.ticksLeft = x.ticksFull;
     try {
       const ending = absorbAt(x, datagram, at, length, type, flags, seq);
       if (ending) this.complete(x, ending.error);

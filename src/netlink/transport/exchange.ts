@@ -61,6 +61,8 @@ export interface Exchange {
   interrupted: boolean;
   /** Deadline ticks of its channel left before `expire` (see Channel). */
   ticksLeft: number;
+  /** What ticksLeft starts from, again at each message that comes for it. */
+  ticksFull: number;
   /** What the deadline does to it. */
   expire?: () => void;
   finish(error: Error | undefined, replies: unknown[]): void;
@@ -69,7 +71,7 @@ export interface Exchange {
 export function newExchange(
   seq: number, kind: Kind, op: string, finish: Exchange['finish'], read?: ReplyReader<unknown>, headerBytes = GENL_HDRLEN,
 ): Exchange {
-  return { seq, kind, op, replies: [], read, headerBytes, held: [], interrupted: false, ticksLeft: Infinity, finish };
+  return { seq, kind, op, replies: [], read, headerBytes, held: [], interrupted: false, ticksLeft: Infinity, ticksFull: Infinity, finish };
 }
 
 /**
