@@ -471,7 +471,9 @@ describe(`a table of ${SERVICES} services`, () => {
         count('listing with small buffers');
         if (r.status !== 0) {
           note('failed in one line');
-          expect({ args, status: r.status, stdout: r.stdout, lines: lines(r.stderr) }).toEqual({ args, status: 1, stdout: '', lines: 1 });
+          // A plain -L prints the banner before it asks for the services, as 1.31 does.
+          const before = args.length === 2 && args[0] === '-L' ? list.slice(0, list.indexOf('\n') + 1) : '';
+          expect({ args, status: r.status, stdout: r.stdout, lines: lines(r.stderr) }).toEqual({ args, status: 1, stdout: before, lines: 1 });
           continue;
         }
         note('complete and as 1.31');
