@@ -2,13 +2,15 @@
 import type { Invocation } from '../cli/parse';
 import type { CommandContext } from './context';
 import type { CommandResult } from './results';
-import { liveTable } from './table';
+import { liveTable, savedTable } from './table';
 
 /**
- * The servers are dumped, never read from /proc/net/ip_vs (table.ts): a
- * save needs each tunnel's settings, and must refuse forwarding methods 4-7,
- * which that file names Masq.
+ * The servers are read from /proc/net/ip_vs in one go, as a plain -L reads
+ * them, and dumped only for services that tunnel (table.ts, savedTable).
+ * `--json` gives what a rules file sets, thresholds among them, which only
+ * the dumps carry.
  */
 export function runSave(inv: Invocation, ctx: CommandContext): CommandResult {
-  return { kind: 'save', table: liveTable(ctx.api), numeric: inv.numeric, resolver: ctx.resolver };
+  const table = inv.json ? liveTable(ctx.api) : savedTable(ctx.api, () => ctx.readServersFile());
+  return { kind: 'save', table, numeric: inv.numeric, resolver: ctx.resolver };
 }

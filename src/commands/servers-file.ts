@@ -2,10 +2,11 @@
  * /proc/net/ip_vs: every service with every real server, in one read, where
  * netlink takes a dump per service (issue 10). It carries what a plain `-L`
  * prints of a server (address, port, forwarding method, weight, active and
- * inactive connections) and nothing else: no thresholds, no persistent
- * connections, no tunnel settings, no counters; and it names forwarding
- * methods 4-7 (which neither ipvsadm nor keepalived can set) Masq, where
- * ipvsadm 1.31 prints (null) (ipvsadm.8, DIFFERENCES).
+ * inactive connections), which is also what `-S` saves but for tunnel
+ * settings, and nothing else: no thresholds, no persistent connections, no
+ * tunnel settings, no counters; and it names forwarding methods 4-7 (which
+ * neither ipvsadm nor keepalived can set) Masq, where ipvsadm 1.31 prints
+ * (null) (ipvsadm.8, DIFFERENCES).
  *
  * The kernel writes it service by service, each service and its servers in
  * one go under RCU, so each service's servers are a consistent picture; but
@@ -51,6 +52,8 @@ export interface ServersFile {
   readonly services: readonly FileService[];
   /** One service's servers in kernel order, made when asked. */
   servers(service: FileService): Destination[];
+  /** Whether any of the service's servers forwards by the method (IP_VS_CONN_F_*), as the file names it. */
+  hasMethod(service: FileService, method: number): boolean;
 }
 
 /** Whether the file's service is `s`: the same identity (a fwmark service's family aside). */
@@ -120,7 +123,11 @@ class Reader {
     if (this.carry !== undefined || this.lineNumber < TITLES.length) return undefined;
     const { services, servers } = this;
     services.forEach((s, i) => (s.to = i + 1 < services.length ? services[i + 1].from : servers.count));
-    return { services, servers: (s) => servers.destinations(s.from, s.to) };
+    return {
+      services,
+      servers: (s) => servers.destinations(s.from, s.to),
+      hasMethod: (s, method) => servers.hasMethod(s.from, s.to, method),
+    };
   }
 
   /** One line, bytes [from, end) of `b` without its newline. */
@@ -306,6 +313,11 @@ class Columns {
     block[slot + 3] = active;
     block[slot + 4] = inactive;
     return true;
+  }
+
+  hasMethod(from: number, to: number, method: number): boolean {
+    for (let i = from; i < to; i++) if (this.blocks[Math.floor(i / BLOCK)][(i % BLOCK) * FIELDS + 1] >>> 16 === method) return true;
+    return false;
   }
 
   destinations(from: number, to: number): Destination[] {

@@ -9,6 +9,7 @@
 import type { Destination, Service } from '../ipvs/types';
 import { serviceKey } from '../ipvs/types';
 import type { IpvsApi, ServiceWithDestinations } from '../netlink/api';
+import { IP_VS_CONN_F_TUNNEL } from '../ipvs/kernel-values';
 import { QueryError } from './results';
 import { readServersFile, sameService, type FileService, type ServersFile } from './servers-file';
 
@@ -58,7 +59,13 @@ export const SERVERS_FILE_ATTEMPTS = 2;
  * the file cannot be read, the servers are dumped service by service as
  * liveTable does.
  */
-export function serversFileTable(api: IpvsApi, serversFileChunks: () => Iterable<Uint8Array>, readAhead = READ_AHEAD): Table {
+export function serversFileTable(
+  api: IpvsApi,
+  serversFileChunks: () => Iterable<Uint8Array>,
+  readAhead = READ_AHEAD,
+  /** A service whose servers must be dumped all the same (the file lacks what the caller needs of them). */
+  mustDump: (file: ServersFile, service: FileService) => boolean = () => false,
+): Table {
   let file: ServersFile | undefined;
   let places: Map<Service, FileService> | undefined;
   return {
@@ -74,8 +81,18 @@ export function serversFileTable(api: IpvsApi, serversFileChunks: () => Iterable
       file = undefined;
       return services;
     },
-    rows: (services) => (file && places ? rowsFromFile(services, file, places) : readRows(api, services, readAhead)),
+    rows: (services) => (file && places ? rowsFromFile(api, services, file, places, readAhead, mustDump) : readRows(api, services, readAhead)),
   };
+}
+
+/**
+ * -S: the servers from the file as well, but for services with a tunnelling
+ * server, whose tunnel settings the file does not give: those are dumped. The
+ * file names forwarding methods 4-7 Masq, so they are saved as -m here, where
+ * 1.31 crashes and a save from dumps refuses them (ipvsadm.8, items c and j).
+ */
+export function savedTable(api: IpvsApi, serversFileChunks: () => Iterable<Uint8Array>, readAhead = READ_AHEAD): Table {
+  return serversFileTable(api, serversFileChunks, readAhead, (file, service) => file.hasMethod(service, IP_VS_CONN_F_TUNNEL));
 }
 
 function readFileOrNot(chunks: () => Iterable<Uint8Array>): ServersFile | undefined {
@@ -97,10 +114,24 @@ function placesInFile(services: readonly Service[], file: ServersFile): Map<Serv
   return places;
 }
 
-async function* rowsFromFile(services: readonly Service[], file: ServersFile, places: Map<Service, FileService>): AsyncGenerator<ServiceWithDestinations> {
+async function* rowsFromFile(
+  api: IpvsApi,
+  services: readonly Service[],
+  file: ServersFile,
+  places: Map<Service, FileService>,
+  readAhead: number,
+  mustDump: (file: ServersFile, service: FileService) => boolean,
+): AsyncGenerator<ServiceWithDestinations> {
+  const dumped = services.filter((service) => mustDump(file, places.get(service)!));
+  const dumps = dumped.length === 0 ? undefined : readRows(api, dumped, readAhead);
   for (const service of services) {
-    const place = places.get(service);
-    yield { service, destinations: place ? file.servers(place) : [] };
+    const place = places.get(service)!;
+    if (dumps !== undefined && mustDump(file, place)) {
+      const next = await dumps.next();
+      yield next.value as ServiceWithDestinations;
+    } else {
+      yield { service, destinations: file.servers(place) };
+    }
   }
 }
 

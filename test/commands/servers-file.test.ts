@@ -1,7 +1,7 @@
 // /proc/net/ip_vs as the plain listings read it (commands/servers-file.ts)
 // and the table that takes it only when it agrees with the dump of services.
 import { readServersFile, sameService, type ServersFile } from '../../src/commands/servers-file';
-import { collect, serversFileTable, SERVERS_FILE_ATTEMPTS } from '../../src/commands/table';
+import { collect, savedTable, serversFileTable, SERVERS_FILE_ATTEMPTS } from '../../src/commands/table';
 import type { Destination, Service, ServiceKey } from '../../src/ipvs/types';
 import { serviceKey } from '../../src/ipvs/types';
 import { listedDest, listedSvc, persistent, row } from '../support/builders';
@@ -181,6 +181,44 @@ describe('serversFileTable', () => {
   });
 });
 
+describe('savedTable (-S)', () => {
+  /** Tunnels of every type with their settings, which the file does not give, among services that do not tunnel. */
+  function tunnelling(): CountingIpvs {
+    const ipvs = varied();
+    const add = (r: ReturnType<typeof row>): void => void ipvs.entries.set(keyText(serviceKey(r.service)), r);
+    add(row(listedSvc('tcp 10.1.0.4:80'), listedDest('10.64.0.20:80', 'tunnel', { tunnelType: 1, tunnelPort: 6080, tunnelFlags: 1 }), listedDest('10.64.0.21:80')));
+    add(row(listedSvc('tcp 10.1.0.5:80'), listedDest('10.64.0.22:80', 'route')));
+    add(row(listedSvc('udp 10.1.0.6:53'), listedDest('10.64.0.23:53', 'tunnel', { tunnelType: 2, tunnelFlags: 2 })));
+    return ipvs;
+  }
+  const tunnels = (ipvs: FakeIpvs) => [...ipvs.entries.values()].filter((r) => r.destinations.some((d) => d.fwdMethod === 2)).map((r) => keyText(serviceKey(r.service)));
+
+  test('only the services with a tunnelling server are dumped, and only their rows come from dumps', async () => {
+    const ipvs = tunnelling();
+    const rows = await collect(savedTable(ipvs, () => procChunks(ipvs.serversFile())));
+    expect(ipvs.dumps.map(keyText).sort()).toEqual(tunnels(ipvs).sort());
+    const full = await ipvs.table();
+    expect(rows).toEqual(full.map((r) => (r.destinations.some((d) => d.fwdMethod === 2) ? r : { service: r.service, destinations: r.destinations.map(asInFile) })));
+  });
+
+  test.each([[['-S', '-n']], [['-S']], [['--save', '-n']]])('ipvsadm %j prints what it prints from the dumps', async (argv) => {
+    const fromFile = await run(argv, { kernel: tunnelling() });
+    const fromDumps = await run(argv, { kernel: tunnelling(), serversFile: 'none' });
+    expect(fromFile).toEqual(fromDumps);
+    expect(fromFile.status).toBe(0);
+    expect(fromFile.stdout).toContain('--tun-type gue --tun-port 6080 --tun-csum');
+    expect(fromFile.stdout).toContain('--tun-type gre --tun-remcsum');
+  });
+
+  test('a table with no tunnel: no dump at all', async () => {
+    const ipvs = new CountingIpvs();
+    const r = row(listedSvc('tcp 10.1.0.1:80'), listedDest('10.64.0.2:8080'), listedDest('10.64.0.1:8080', 'route'));
+    ipvs.entries.set(keyText(serviceKey(r.service)), r);
+    expect(await run(['-S', '-n'], { kernel: ipvs })).toMatchObject({ status: 0 });
+    expect(ipvs.dumps).toEqual([]);
+  });
+});
+
 describe('the listings that read the file print what the dumps print', () => {
   test.each([[['-L', '-n']], [['-L']], [['-l', '-n', '--nosort']], [['-S', '-n']], [['-L', '-n', '--tun-info']], [['-L', '-n', '--json']]])(
     'ipvsadm %j',
@@ -209,9 +247,14 @@ describe('forwarding methods 4-7, which the file names Masq', () => {
     expect(fromDumps.stdout.split('\n')[4]).toMatch(/^ {2}-> 10\.64\.0\.1:8080 +\(null\) /);
   });
 
-  test('-S, which dumps, still refuses to save them', async () => {
-    const r = await run(['-S', '-n'], { kernel: odd() });
-    expect(r).toMatchObject({ status: 1, stdout: '' });
-    expect(r.stderr).toMatch(/^ipvsadm: cannot save destination 10\.64\.0\.1:8080 of service -t 10\.1\.0\.1:80: unknown forwarding method 5\n$/);
+  test('-S saves them as -m from the file; with the file unreadable it dumps, and refuses them as before', async () => {
+    const fromFile = await run(['-S', '-n'], { kernel: odd() });
+    expect(fromFile).toEqual({
+      status: 0, stderr: '',
+      stdout: '-A -t 10.1.0.1:80 -s wlc\n-a -t 10.1.0.1:80 -r 10.64.0.1:8080 -m -w 1\n-a -t 10.1.0.1:80 -r 10.64.0.2:8080 -m -w 1\n',
+    });
+    const fromDumps = await run(['-S', '-n'], { kernel: odd(), serversFile: 'none' });
+    expect(fromDumps).toMatchObject({ status: 1, stdout: '' });
+    expect(fromDumps.stderr).toMatch(/^ipvsadm: cannot save destination 10\.64\.0\.1:8080 of service -t 10\.1\.0\.1:80: unknown forwarding method 5\n$/);
   });
 });
