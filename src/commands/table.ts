@@ -122,16 +122,17 @@ async function* rowsFromFile(
   readAhead: number,
   mustDump: (file: ServersFile, service: FileService) => boolean,
 ): AsyncGenerator<ServiceWithDestinations> {
-  const dumped = services.filter((service) => mustDump(file, places.get(service)!));
-  const dumps = dumped.length === 0 ? undefined : readRows(api, dumped, readAhead);
+  const dumped = services.filter((service) => {
+    const place = places.get(service);
+    return place !== undefined && mustDump(file, place);
+  });
+  // Dumped a few ahead, in the order they are asked for, as liveTable's rows are.
+  const dumps = readRows(api, dumped, readAhead);
+  const toDump = new Set(dumped);
   for (const service of services) {
-    const place = places.get(service)!;
-    if (dumps !== undefined && mustDump(file, place)) {
-      const next = await dumps.next();
-      yield next.value as ServiceWithDestinations;
-    } else {
-      yield { service, destinations: file.servers(place) };
-    }
+    const place = places.get(service);
+    if (toDump.has(service)) yield (await dumps.next()).value as ServiceWithDestinations;
+    else yield { service, destinations: place ? file.servers(place) : [] };
   }
 }
 
