@@ -44,6 +44,9 @@ function readServices(api: IpvsApi): Promise<Service[]> {
   });
 }
 
+/** Whether a service's servers must be dumped all the same (the file lacks what the caller needs of them). */
+type MustDump = (file: ServersFile, service: FileService) => boolean;
+
 /** Times the services are dumped and the servers file read before the table is dumped service by service instead. */
 export const SERVERS_FILE_ATTEMPTS = 2;
 
@@ -63,8 +66,7 @@ export function serversFileTable(
   api: IpvsApi,
   serversFileChunks: () => Iterable<Uint8Array>,
   readAhead = READ_AHEAD,
-  /** A service whose servers must be dumped all the same (the file lacks what the caller needs of them). */
-  mustDump: (file: ServersFile, service: FileService) => boolean = () => false,
+  mustDump: MustDump = () => false,
 ): Table {
   let file: ServersFile | undefined;
   let places: Map<Service, FileService> | undefined;
@@ -120,7 +122,7 @@ async function* rowsFromFile(
   file: ServersFile,
   places: Map<Service, FileService>,
   readAhead: number,
-  mustDump: (file: ServersFile, service: FileService) => boolean,
+  mustDump: MustDump,
 ): AsyncGenerator<ServiceWithDestinations> {
   const dumped = services.filter((service) => {
     const place = places.get(service);
