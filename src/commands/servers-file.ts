@@ -12,8 +12,10 @@
  * one go under RCU, so each service's servers are a consistent picture; but
  * a read() that does not take the whole file resumes by position, so a
  * service added or removed meanwhile can shift the rest: one service missed
- * or seen twice. The table (table.ts) therefore takes the file only when its
- * services are exactly those of the netlink dump, each once.
+ * or seen twice. In a network namespace whose neighbours have services too,
+ * each read() skips some even in a still table (table.ts, placesInFile). The
+ * table therefore takes from the file only the services of the netlink dump
+ * that it names once, and dumps the rest.
  *
  * Lines, as Linux 3.x-6.x print them (ip_vs_info_seq_show):
  *

@@ -53,14 +53,11 @@ export const SERVERS_FILE_ATTEMPTS = 2;
 /**
  * The live table with every server read from /proc/net/ip_vs
  * (servers-file.ts) in one go, for the listing whose server lines need no
- * more than it says: the plain `-L`. The kernel writes the file in the order
- * of the netlink dump of services, so the file is taken only when it names
- * the services of the dump, one for one in the same order (so no service
- * was added, removed or skipped between the two reads, and fwmark services
- * of two families with one mark, which the file does not tell apart, are
- * told apart by their place); after SERVERS_FILE_ATTEMPTS tries, or when
- * the file cannot be read, the servers are dumped service by service as
- * liveTable does.
+ * more than it says: the plain `-L`. A service takes its servers from the
+ * file where placesInFile finds it there; the others, and those `mustDump`
+ * picks, are dumped one by one as liveTable does. When the two reads cannot
+ * be matched after SERVERS_FILE_ATTEMPTS tries, or the file cannot be read,
+ * every service is dumped.
  */
 export function serversFileTable(
   api: IpvsApi,
@@ -105,15 +102,64 @@ function readFileOrNot(chunks: () => Iterable<Uint8Array>): ServersFile | undefi
   }
 }
 
-/** Each service's place in the file, when the file names these services one for one, in this order. */
+/**
+ * Where in the file each dumped service's servers are, when the two reads
+ * can be matched. Both come from the same walk of the kernel's tables, so
+ * mostly the file names the dump's services one for one, in order; then
+ * each takes its place, which also tells apart fwmark services of two
+ * families with one mark (the file gives no family).
+ *
+ * Otherwise the file may name the dump's services in order with some left
+ * out. A read() of it resumes by a position that counts the services of every
+ * network namespace while the walk that finds that position counts only
+ * this one's, so in a namespace whose neighbours have services the file
+ * skips some of ours on every read (seen in the lab: 4,998 of 5,000); and a
+ * service deleted after the dump is missing too (its dump then finds no
+ * servers, as 1.31's does in that race). Then each service the file
+ * names takes its servers from it and the others are dumped, unless the
+ * dump names a service twice (it resumes by position too) or a fwmark is
+ * shared by two families (those two are dumped). Anything else (a service
+ * the dump does not have, another order): undefined, read both again.
+ */
 function placesInFile(services: readonly Service[], file: ServersFile): Map<Service, FileService> | undefined {
-  if (services.length !== file.services.length) return undefined;
   const places = new Map<Service, FileService>();
-  for (let i = 0; i < services.length; i++) {
-    if (!sameService(services[i], file.services[i])) return undefined;
-    places.set(services[i], file.services[i]);
+  const named = file.services;
+  if (services.length === named.length && services.every((s, i) => sameService(s, named[i]))) {
+    services.forEach((s, i) => places.set(s, named[i]));
+    return places;
   }
-  return places;
+  if (services.length < named.length || hasRepeats(services)) return undefined;
+  const sharedMarks = repeatedMarks(services);
+  let next = 0;
+  for (const service of services) {
+    if (next === named.length || !sameService(service, named[next])) continue;
+    if (!sharedMarks.has(service.fwmark)) places.set(service, named[next]);
+    next++;
+  }
+  return next === named.length ? places : undefined;
+}
+
+/** Whether the dump names one service twice. */
+function hasRepeats(services: readonly Service[]): boolean {
+  const seen = new Set<string>();
+  for (const s of services) {
+    const key = s.fwmark !== 0 ? `${s.family} fwm ${s.fwmark >>> 0}` : `${s.family} ${s.protocol} ${s.address} ${s.port}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
+/** The fwmarks of more than one service (one per family). */
+function repeatedMarks(services: readonly Service[]): Set<number> {
+  const marks = new Set<number>();
+  const repeated = new Set<number>();
+  for (const { fwmark } of services) {
+    if (fwmark === 0) continue;
+    if (marks.has(fwmark)) repeated.add(fwmark);
+    marks.add(fwmark);
+  }
+  return repeated;
 }
 
 async function* rowsFromFile(
@@ -126,15 +172,14 @@ async function* rowsFromFile(
 ): AsyncGenerator<ServiceWithDestinations> {
   const dumped = services.filter((service) => {
     const place = places.get(service);
-    return place !== undefined && mustDump(file, place);
+    return place === undefined || mustDump(file, place);
   });
   // Dumped a few ahead, in the order they are asked for, as liveTable's rows are.
   const dumps = readRows(api, dumped, readAhead);
   const toDump = new Set(dumped);
   for (const service of services) {
-    const place = places.get(service);
     if (toDump.has(service)) yield (await dumps.next()).value as ServiceWithDestinations;
-    else yield { service, destinations: place ? file.servers(place) : [] };
+    else yield { service, destinations: file.servers(places.get(service)!) };
   }
 }
 

@@ -1,5 +1,5 @@
 // /proc/net/ip_vs as the plain listings read it (commands/servers-file.ts)
-// and the table that takes it only when it agrees with the dump of services.
+// and the table that takes from it the services it names as the dump does.
 import { readServersFile, sameService, type ServersFile } from '../../src/commands/servers-file';
 import { collect, savedTable, serversFileTable, SERVERS_FILE_ATTEMPTS } from '../../src/commands/table';
 import type { Destination, Service, ServiceKey } from '../../src/ipvs/types';
@@ -120,21 +120,61 @@ describe('serversFileTable', () => {
     expect(rows).toEqual((await ipvs.table()).map((r) => ({ service: r.service, destinations: r.destinations.map(asInFile) })));
   });
 
-  test('a file that does not agree is read again, then the table is dumped service by service', async () => {
+  /** The services' keys as keyText writes them, in kernel order. */
+  const keysOf = (ipvs: FakeIpvs): string[] => [...ipvs.entries.keys()];
+  /** Each row as the file gives it, but those of `dumped` (keys), as the dumps give them. */
+  const expected = async (ipvs: FakeIpvs, dumped: string[]) =>
+    (await ipvs.table()).map((r) => (dumped.includes(keyText(serviceKey(r.service))) ? r : { service: r.service, destinations: r.destinations.map(asInFile) }));
+
+  test('a file that misses services (a neighbouring namespace has some): the file is read once, only those are dumped', async () => {
     const ipvs = varied();
     const other = varied();
-    other.entries.delete([...other.entries.keys()][1]);
+    const missed = [keysOf(other)[1], keysOf(other)[3]];
+    for (const key of missed) other.entries.delete(key);
     let reads = 0;
     const rows = await collect(serversFileTable(ipvs, () => (reads++, procChunks(other.serversFile()))));
+    expect(reads).toBe(1);
+    expect(ipvs.dumps.map(keyText)).toEqual(missed);
+    expect(rows).toEqual(await expected(ipvs, missed));
+  });
+
+  test('a file that names a service the dump does not is read again, then the table is dumped service by service', async () => {
+    const ipvs = varied();
+    const later = varied();
+    const added = row(listedSvc('tcp 10.1.0.9:80'), listedDest('10.64.0.99:80'));
+    // First in kernel order, as a service added to the head of its hash chain can be.
+    const rest = [...later.entries];
+    later.entries.clear();
+    for (const [key, r] of [[keyText(serviceKey(added.service)), added] as const, ...rest]) later.entries.set(key, r);
+    let reads = 0;
+    const rows = await collect(serversFileTable(ipvs, () => (reads++, procChunks(later.serversFile()))));
     expect(reads).toBe(SERVERS_FILE_ATTEMPTS);
     expect(ipvs.dumps).toHaveLength(ipvs.entries.size);
     expect(rows).toEqual(await ipvs.table());
   });
 
-  test('the table changed between the reads: the second try agrees and is taken', async () => {
+  test('a dump that names a service twice (it resumed after a change) is not matched; the second try is', async () => {
+    const ipvs = varied();
+    const original = ipvs.services.bind(ipvs);
+    let dumps = 0;
+    ipvs.services = async () => {
+      const services = await original();
+      return dumps++ === 0 ? [...services.slice(0, 2), services[0], ...services.slice(2)] : services;
+    };
+    const missing = varied();
+    missing.entries.delete(keysOf(missing)[1]);
+    const files = [missing.serversFile(), ipvs.serversFile()];
+    const rows = await collect(serversFileTable(ipvs, () => procChunks(files.shift()!)));
+    expect(dumps).toBe(2);
+    expect(ipvs.dumps).toEqual([]);
+    expect(rows).toEqual(await expected(ipvs, []));
+  });
+
+  test('the table changed between the reads: a second try that agrees is taken', async () => {
     const ipvs = varied();
     const before = varied();
-    before.entries.delete([...before.entries.keys()][0]);
+    const added = row(listedSvc('tcp 10.1.0.9:80'));
+    before.entries.set(keyText(serviceKey(added.service)), added);
     const files = [before.serversFile(), ipvs.serversFile()];
     const rows = await collect(serversFileTable(ipvs, () => procChunks(files.shift()!)));
     expect(ipvs.dumps).toEqual([]);
@@ -153,6 +193,20 @@ describe('serversFileTable', () => {
     ]);
   });
 
+  test('...and when the file does not name the services one for one, both are dumped (the file cannot say which is which)', async () => {
+    const ipvs = varied();
+    const v6 = row(listedSvc('fwm6 7'), listedDest('[fd00::2]:0'));
+    ipvs.entries.set(keyText(serviceKey(v6.service)), v6);
+    const other = new CountingIpvs();
+    for (const [key, r] of ipvs.entries) other.entries.set(key, r);
+    other.entries.delete(keysOf(ipvs)[0]);
+    other.entries.delete(keyText(serviceKey(v6.service)));
+    const rows = await collect(serversFileTable(ipvs, () => procChunks(other.serversFile())));
+    const dumped = [keysOf(ipvs)[0], ...keysOf(ipvs).filter((k) => ipvs.entries.get(k)!.service.fwmark === 7)];
+    expect(ipvs.dumps.map(keyText).sort()).toEqual(dumped.sort());
+    expect(rows).toEqual(await expected(ipvs, dumped));
+  });
+
   test('the same services in another order, or one twice in place of another: not taken', async () => {
     const ipvs = varied();
     const text = ipvs.serversFile();
@@ -166,7 +220,7 @@ describe('serversFileTable', () => {
     expect(second[0]).toMatch(/^UDP /);
     for (const file of [swapped, twice]) {
       const fresh = varied();
-      await collect(serversFileTable(fresh, () => procChunks(file)));
+      expect(await collect(serversFileTable(fresh, () => procChunks(file)))).toEqual(await fresh.table());
       expect(fresh.dumps).toHaveLength(fresh.entries.size);
     }
   });

@@ -102,6 +102,42 @@ test('hundreds of services of every kind, in many hash buckets: the file names t
   });
 });
 
+test('in a namespace whose neighbour has services, the file misses some of ours; the table dumps just those', async () => {
+  const neighbour = `ipvsts-neighbour-${process.pid}`;
+  const ip = (...args: string[]) => spawnSync('ip', args, { encoding: 'latin1' });
+  expect(ip('netns', 'add', neighbour).stderr).toBe('');
+  try {
+    // Real servers must be unicast addresses, which a namespace without lo up has none of.
+    expect(ip('netns', 'exec', neighbour, 'ip', 'link', 'set', 'lo', 'up').stderr).toBe('');
+    const rules = (second: number, n: number): string =>
+      Array.from({ length: n }, (_, i) => `-A -t 10.${second}.${i >> 8}.${i & 255}:80 -s rr\n` + [1, 2, 3].map((d) => `-a -t 10.${second}.${i >> 8}.${i & 255}:80 -r 10.9.${i >> 8}.${i & 255}:${d} -m\n`).join('')).join('');
+    const theirs = spawnSync('ip', ['netns', 'exec', neighbour, REAL, '-R'], { input: rules(5, 200), encoding: 'latin1' });
+    expect(theirs.stderr).toBe('');
+    expect(spawnSync(REAL, ['-R'], { input: rules(6, 300), encoding: 'latin1' }).stderr).toBe('');
+    const table = await client.table();
+    expect(table).toHaveLength(300);
+    // The kernel's part: read a page at a time, the file skips services of this namespace.
+    const named = parseServersFile(readFile())!.services;
+    expect(named.length).toBeLessThan(300);
+    // Ours: every service named once takes its servers from the file; only the others are dumped.
+    const dumps: ServiceKey[] = [];
+    const counting = Object.assign(Object.create(client) as IpvsClient, {
+      destinations: (key: ServiceKey) => (dumps.push(key), client.destinations(key)),
+    });
+    const rows = await collect(serversFileTable(counting, () => [Buffer.from(readFile(), 'latin1')]));
+    expect(dumps.length).toBeGreaterThan(0);
+    expect(dumps.length).toBeLessThanOrEqual(300 - named.length);
+    expect(rows.map((r) => [r.service.address, r.destinations.map(asInFile)])).toEqual(table.map((r) => [r.service.address, r.destinations.map(asInFile)]));
+    for (const args of [['-L', '-n'], ['-S', '-n']]) {
+      const real = spawnSync(REAL, args, { encoding: 'latin1' });
+      const ours = spawnSync(process.execPath, [OURS, ...args], { encoding: 'latin1' });
+      expect({ args, stdout: ours.stdout, stderr: ours.stderr, status: ours.status }).toEqual({ args, stdout: real.stdout, stderr: real.stderr, status: real.status });
+    }
+  } finally {
+    ip('netns', 'del', neighbour);
+  }
+}, 120_000);
+
 test('ours -L -n, -L and -L -n --nosort read from the file print what the real ipvsadm prints; -S -n too', async () => {
   await variedTable();
   for (const args of [['-L', '-n'], ['-L'], ['-S', '-n'], ['-S'], ['-L', '-n', '--nosort']]) {
