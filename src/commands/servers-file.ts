@@ -56,6 +56,24 @@ export interface ServersFile {
   servers(service: FileService): Destination[];
   /** Whether any of the service's servers forwards by the method (IP_VS_CONN_F_*), as the file names it. */
   hasMethod(service: FileService, method: number): boolean;
+  /** One service's servers read in place, by index in kernel order: no objects made. */
+  columns(service: FileService): ServerColumns;
+}
+
+/** A service's servers as numbers (the plain numeric listing prints them so, 100,000 rows without an object each). */
+export interface ServerColumns {
+  readonly count: number;
+  /** Whether every one is IPv4 (an IPv6 address is only text, in `destinations`). */
+  readonly allIPv4: boolean;
+  /** Host order. */
+  ipv4(i: number): number;
+  port(i: number): number;
+  /** IP_VS_CONN_F_* as the file names it (0-3). */
+  method(i: number): number;
+  /** Signed, as %d prints it. */
+  weight(i: number): number;
+  active(i: number): number;
+  inactive(i: number): number;
 }
 
 /** Whether the file's service is `s`: the same identity (a fwmark service's family aside). */
@@ -129,6 +147,7 @@ class Reader {
       services,
       servers: (s) => servers.destinations(s.from, s.to),
       hasMethod: (s, method) => servers.hasMethod(s.from, s.to, method),
+      columns: (s) => new ColumnRange(servers, s.from, s.to),
     };
   }
 
@@ -285,8 +304,8 @@ const FIELDS = 5;
 /** Servers as numbers, FIELDS each, in blocks; IPv6 addresses (rare) as text beside them. */
 class Columns {
   count = 0;
-  private readonly blocks: Uint32Array[] = [];
-  private readonly ipv6 = new Map<number, string>();
+  readonly blocks: Uint32Array[] = [];
+  readonly ipv6 = new Map<number, string>();
 
   /** A server line after its arrow; false when it is not one this reader knows. */
   add(at: Cursor): boolean {
@@ -336,5 +355,47 @@ class Columns {
       });
     }
     return out;
+  }
+}
+
+/** Servers [from, to) of Columns, by index from 0. */
+class ColumnRange implements ServerColumns {
+  readonly count: number;
+  readonly allIPv4: boolean;
+
+  constructor(private readonly columns: Columns, private readonly from: number, to: number) {
+    this.count = to - from;
+    let ipv6 = false;
+    if (columns.ipv6.size > 0) for (let i = from; i < to && !ipv6; i++) ipv6 = columns.ipv6.has(i);
+    this.allIPv4 = !ipv6;
+  }
+
+  private field(i: number, field: number): number {
+    const n = this.from + i;
+    return this.columns.blocks[Math.floor(n / BLOCK)][(n % BLOCK) * FIELDS + field];
+  }
+
+  ipv4(i: number): number {
+    return this.field(i, 0);
+  }
+
+  port(i: number): number {
+    return this.field(i, 1) & 0xffff;
+  }
+
+  method(i: number): number {
+    return this.field(i, 1) >>> 16;
+  }
+
+  weight(i: number): number {
+    return this.field(i, 2) | 0;
+  }
+
+  active(i: number): number {
+    return this.field(i, 3);
+  }
+
+  inactive(i: number): number {
+    return this.field(i, 4);
   }
 }

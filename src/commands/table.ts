@@ -11,7 +11,7 @@ import { serviceKey } from '../ipvs/types';
 import type { IpvsApi, ServiceWithDestinations } from '../netlink/api';
 import { IP_VS_CONN_F_TUNNEL } from '../ipvs/kernel-values';
 import { QueryError } from './results';
-import { readServersFile, sameService, type FileService, type ServersFile } from './servers-file';
+import { readServersFile, sameService, type FileService, type ServerColumns, type ServersFile } from './servers-file';
 
 export interface Table {
   /** Every service, in kernel order. Throws QueryError. */
@@ -20,7 +20,12 @@ export interface Table {
    * Each of `services` (in any order, any of them) with its destinations in
    * kernel order, one row per service, in the order given. Throws QueryError.
    */
-  rows(services: readonly Service[]): AsyncIterable<ServiceWithDestinations>;
+  rows(services: readonly Service[]): AsyncIterable<TableRow>;
+}
+
+/** A row of a table; one whose servers come from /proc/net/ip_vs offers them as numbers too. */
+export interface TableRow extends ServiceWithDestinations {
+  readonly servers?: ServerColumns;
 }
 
 /**
@@ -179,7 +184,22 @@ async function* rowsFromFile(
   const toDump = new Set(dumped);
   for (const service of services) {
     if (toDump.has(service)) yield (await dumps.next()).value as ServiceWithDestinations;
-    else yield { service, destinations: file.servers(places.get(service)!) };
+    else yield new FileRow(service, file, places.get(service)!);
+  }
+}
+
+/** A row from the file: its servers made into Destinations only if asked for. */
+class FileRow implements TableRow {
+  private made: Destination[] | undefined;
+
+  constructor(readonly service: Service, private readonly file: ServersFile, private readonly place: FileService) {}
+
+  get destinations(): Destination[] {
+    return (this.made ??= this.file.servers(this.place));
+  }
+
+  get servers(): ServerColumns {
+    return this.file.columns(this.place);
   }
 }
 
@@ -220,6 +240,6 @@ export function fixedTable(rows: readonly ServiceWithDestinations[]): Table {
 /** Every row, services in kernel order; a failed query throws its QueryError. */
 export async function collect(table: Table): Promise<ServiceWithDestinations[]> {
   const rows: ServiceWithDestinations[] = [];
-  for await (const row of table.rows(await table.services())) rows.push(row);
+  for await (const { service, destinations } of table.rows(await table.services())) rows.push({ service, destinations });
   return rows;
 }

@@ -9,7 +9,7 @@ import type { ServiceWithDestinations } from '../netlink/api';
 import type { Destination, Info, Service, Stats } from '../ipvs/types';
 import { AF_INET6 } from '../ipvs/types';
 import { formatIpvsVersion } from '../ipvs/vocabulary';
-import type { AddrPortNamer } from './addrport';
+import { numericNamer, type AddrPortNamer } from './addrport';
 import {
   forwardName,
   hasSchedFlags,
@@ -23,6 +23,8 @@ import {
 } from './fields';
 import { formatExactRate, formatLargeNumber } from './numbers';
 import { orderedRows } from './ordered-rows';
+import { writePlainNumericRows } from './plain-numeric';
+import { sortServices } from './sort';
 
 export type { ListFormat };
 
@@ -214,6 +216,14 @@ export function renderRows(
 export async function writeListing(table: Table, view: ListView, write: (text: string) => void): Promise<void> {
   const services = await table.services();
   write(renderTitles(view.format));
+  if (view.format === 'plain' && view.numeric) {
+    const text = {
+      service: (service: Service) => serviceLine(service, 'plain', view.exact, numericNamer),
+      row: (row: ServiceWithDestinations) => renderRows([row], 'plain', view.exact, numericNamer),
+    };
+    await writePlainNumericRows(table.rows(view.nosort ? services : sortServices(services)), view.nosort, text, write);
+    return;
+  }
   for await (const { rows, namer } of orderedRows(table, services, view)) write(renderRows(rows, view.format, view.exact, namer));
 }
 
