@@ -174,7 +174,7 @@ async function* rowsFromFile(
   places: Map<Service, FileService>,
   readAhead: number,
   mustDump: MustDump,
-): AsyncGenerator<ServiceWithDestinations> {
+): AsyncGenerator<TableRow> {
   const dumped = services.filter((service) => {
     const place = places.get(service);
     return place === undefined || mustDump(file, place);
