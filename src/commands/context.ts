@@ -10,6 +10,8 @@ import type { ParseContext } from '../cli/parse';
 
 export interface OutputSink {
   out(text: string): void;
+  /** Bytes for stdout, good only during the call (the caller reuses its buffer); the same as out() of their text. */
+  outBytes?(bytes: Uint8Array): void;
   err(text: string): void;
   /** Forgets what stdout holds but has not written yet, as a crash loses a C program's buffer. */
   discardPending?(): void;

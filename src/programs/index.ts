@@ -162,7 +162,9 @@ export function cli(program: Program = 'ipvsadm'): void {
   const deps: ProgramDeps = {
     argv0: spec.script ? 'ipvsadm' : invokedName(scriptPath, process.env),
     out: stdio.out,
+    outBytes: stdio.outBytes,
     err: stdio.err,
+    discardPending: stdio.discardPending,
     open: async () => {
       const api = openIpvs();
       try {

@@ -44,6 +44,7 @@ export interface OutputSystem {
 }
 
 export interface Stdio extends OutputSink {
+  outBytes(bytes: Uint8Array): void;
   /** Writes what stdout still holds, as exit() does in C. Call once the program is done. */
   flush(): void;
 }
@@ -74,8 +75,9 @@ export function createStdio(options: StdioOptions): Stdio {
   // Once a write to a stream has failed, nothing more is written to it.
   const dead: Record<StreamName, boolean> = { stdout: false, stderr: false };
   let stdoutBuffering: Buffering | undefined;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // What a fully buffered stdout holds, as the C library's block: held bytes at its start.
+  let block: Buffer | undefined;
+  let held = 0;
 
   function writeAll(stream: StreamName, data: Uint8Array): void {
     let offset = 0;
@@ -102,8 +104,7 @@ export function createStdio(options: StdioOptions): Stdio {
     dead[stream] = true;
     if (errno === EPIPE) sys.brokenPipe();
     if (stream === 'stdout') {
-      pending = [];
-      pendingBytes = 0;
+      held = 0;
       if (!dead.stderr) writeAll('stderr', Buffer.from(writeErrorMessage(errno)));
     } else {
       // Nowhere left to say what went wrong; what stdout holds is still owed, as exit() would write it.
@@ -113,16 +114,25 @@ export function createStdio(options: StdioOptions): Stdio {
   }
 
   function flush(): void {
-    if (dead.stdout || pendingBytes === 0) return;
-    const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
+    if (dead.stdout || held === 0 || block === undefined) return;
+    const data = block.subarray(0, held);
+    held = 0;
     writeAll('stdout', data);
   }
 
   function out(text: string): void {
-    if (text === '' || dead.stdout) return;
-    const bytes = Buffer.from(text, 'utf8');
+    if (text !== '') outBytes(Buffer.from(text, 'utf8'));
+  }
+
+  /**
+   * 1.31 prints in small pieces, so its buffer is written when a piece does
+   * not fit, and what stays behind is the part past the last full block, or
+   * a whole block when the output ends exactly on one. A large piece (a
+   * listing's bytes) goes as glibc's fwrite sends one: the block filled from
+   * its start, then its further whole blocks straight from it, the rest held.
+   */
+  function outBytes(bytes: Uint8Array): void {
+    if (bytes.length === 0 || dead.stdout) return;
     stdoutBuffering ??= sys.buffering(fds.stdout);
     if (stdoutBuffering.kind === 'line') {
       // Every piece of output ends a line, so a line-buffered stream writes each at once.
@@ -130,19 +140,22 @@ export function createStdio(options: StdioOptions): Stdio {
       return;
     }
     const size = stdoutBuffering.size;
-    if (pendingBytes + bytes.length <= size) {
-      pending.push(bytes);
-      pendingBytes += bytes.length;
+    block ??= Buffer.allocUnsafe(size);
+    if (held + bytes.length <= size) {
+      block.set(bytes, held);
+      held += bytes.length;
       return;
     }
-    // 1.31 prints in small pieces: the buffer is written when a piece does not
-    // fit, so what stays behind is the part past the last full block, or a
-    // whole block when the output ends exactly on one.
-    const all = Buffer.concat([...pending, bytes], pendingBytes + bytes.length);
-    const keep = all.length % size || size;
-    pending = [all.subarray(all.length - keep)];
-    pendingBytes = keep;
-    writeAll('stdout', all.subarray(0, all.length - keep));
+    const total = held + bytes.length;
+    const keep = total % size || size;
+    const fill = size - held;
+    block.set(bytes.subarray(0, fill), held);
+    held = 0;
+    writeAll('stdout', block);
+    const direct = total - keep - size;
+    if (direct > 0) writeAll('stdout', bytes.subarray(fill, fill + direct));
+    block.set(bytes.subarray(bytes.length - keep));
+    held = keep;
   }
 
   function err(text: string): void {
@@ -151,11 +164,10 @@ export function createStdio(options: StdioOptions): Stdio {
   }
 
   function discardPending(): void {
-    pending = [];
-    pendingBytes = 0;
+    held = 0;
   }
 
-  return { out, err, flush, discardPending };
+  return { out, outBytes, err, flush, discardPending };
 }
 
 /** The C library's choice for a descriptor (glibc's _IO_file_doallocate). */

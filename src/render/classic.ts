@@ -83,7 +83,7 @@ export async function writeClassic(result: CommandResult, out: OutputSink, colou
       // 1.31 prints the banner before it asks for the services.
       if (result.banner) out.out(renderBanner(result.banner));
       try {
-        await writeListing(result.table, result.view, (text) => out.out(text));
+        await writeListing(result.table, result.view, (text) => out.out(text), out.outBytes && ((bytes) => out.outBytes?.(bytes)));
       } catch (error) {
         return queryFailed(out, error);
       }

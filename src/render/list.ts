@@ -212,8 +212,15 @@ export function renderRows(
  * Writes the `-L` text of a full table: titles once the services are in,
  * then each chunk of rows as soon as it is read. Throws the table's
  * QueryError; what was written before it stays written, as in 1.31.
+ * `writeBytes`, where given, takes the plain numeric rows as bytes, good
+ * during the call only; `write` takes everything else.
  */
-export async function writeListing(table: Table, view: ListView, write: (text: string) => void): Promise<void> {
+export async function writeListing(
+  table: Table,
+  view: ListView,
+  write: (text: string) => void,
+  writeBytes?: (bytes: Uint8Array) => void,
+): Promise<void> {
   const services = await table.services();
   write(renderTitles(view.format));
   if (view.format === 'plain' && view.numeric) {
@@ -221,7 +228,7 @@ export async function writeListing(table: Table, view: ListView, write: (text: s
       service: (service: Service) => serviceLine(service, 'plain', view.exact, numericNamer),
       row: (row: ServiceWithDestinations) => renderRows([row], 'plain', view.exact, numericNamer),
     };
-    await writePlainNumericRows(table.rows(view.nosort ? services : sortServices(services)), view.nosort, text, write);
+    await writePlainNumericRows(table.rows(view.nosort ? services : sortServices(services)), view.nosort, text, write, writeBytes);
     return;
   }
   for await (const { rows, namer } of orderedRows(table, services, view)) write(renderRows(rows, view.format, view.exact, namer));

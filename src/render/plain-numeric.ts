@@ -23,7 +23,7 @@ export interface PlainRowText {
   row(row: ServiceWithDestinations): string;
 }
 
-/** Bytes gathered before they are handed on as text. */
+/** Bytes gathered before they are handed on. */
 const CHUNK = 64 * 1024;
 /** More than any one server line takes (an IPv4 one is at most 91 bytes). */
 const LINE_ROOM = 128;
@@ -40,8 +40,9 @@ export async function writePlainNumericRows(
   nosort: boolean,
   text: PlainRowText,
   write: (text: string) => void,
+  writeBytes?: (bytes: Uint8Array) => void,
 ): Promise<void> {
-  const out = new AsciiLines(write);
+  const out = new AsciiLines(write, writeBytes);
   try {
     for await (const row of rows) {
       const servers = row.servers;
@@ -103,12 +104,18 @@ function serverLine(out: AsciiLines, servers: ServerColumns, i: number): void {
   out.byte(0x0a);
 }
 
-/** ASCII written byte by byte into one buffer, handed on as text whenever it is nearly full. */
+/**
+ * ASCII written byte by byte into one buffer, handed on whenever it is
+ * nearly full: as bytes where the output takes them, else as text.
+ */
 class AsciiLines {
   private readonly buffer = Buffer.allocUnsafe(CHUNK + LINE_ROOM);
   at = 0;
 
-  constructor(private readonly write: (text: string) => void) {}
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly writeBytes?: (bytes: Uint8Array) => void,
+  ) {}
 
   /** Makes room for `bytes` more. */
   room(bytes: number): void {
@@ -157,9 +164,10 @@ class AsciiLines {
 
   flush(): void {
     if (this.at === 0) return;
-    const text = this.buffer.toString('latin1', 0, this.at);
+    const length = this.at;
     this.at = 0;
-    this.write(text);
+    if (this.writeBytes) this.writeBytes(this.buffer.subarray(0, length));
+    else this.write(this.buffer.toString('latin1', 0, length));
   }
 }
 

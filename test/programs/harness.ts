@@ -36,6 +36,8 @@ export interface HarnessOptions {
   /** sysctl values by name (net.ipv4.vs.x); absent ones cannot be read. */
   sysctls?: Record<string, string>;
   clock?: { now(): number; sleep(ms: number): Promise<void> };
+  /** Standard output takes text only (no outBytes), so a listing that would write bytes writes text. */
+  textOnly?: boolean;
 }
 
 export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stderr: string[] }): ProgramDeps & { modprobeCalls: number; signalWatches: number } {
@@ -119,7 +121,7 @@ export async function run(argv: string[], options: HarnessOptions = {}): Promise
   const sink = { stdout: [] as string[], stderr: [] as string[] };
   const stdio = recordingStdio(sink);
   const deps = makeDeps(options, sink);
-  const status = await runProgram(argv, { ...deps, out: stdio.out, err: stdio.err, discardPending: stdio.discardPending });
+  const status = await runProgram(argv, { ...deps, out: stdio.out, outBytes: options.textOnly ? undefined : stdio.outBytes, err: stdio.err, discardPending: stdio.discardPending });
   stdio.flush();
   return { status, stdout: sink.stdout.join(''), stderr: sink.stderr.join('') };
 }

@@ -96,8 +96,8 @@ describe('stdout buffering (1.31 through the C library)', () => {
     const stdio = createStdio({ system: sys });
     stdio.out('1234567\n');
     expect(sys.writes).toEqual([]);
-    stdio.out('abcdefg\nABCDEFG\n'); // 24 bytes: two blocks out, the third held
-    expect(sys.writes).toEqual([{ fd: 1, text: '1234567\nabcdefg\n' }]);
+    stdio.out('abcdefg\nABCDEFG\n'); // 24 bytes: the held block, then one straight from the piece; the third held
+    expect(sys.writes).toEqual([{ fd: 1, text: '1234567\n' }, { fd: 1, text: 'abcdefg\n' }]);
     stdio.out('x');
     expect(sys.text(1)).toBe('1234567\nabcdefg\nABCDEFG\n');
     stdio.flush();
@@ -119,6 +119,36 @@ describe('stdout buffering (1.31 through the C library)', () => {
     expect(Buffer.byteLength(sys.text(1))).toBe(5 * 4096);
     stdio.flush();
     expect(sys.text(1)).toBe(listing);
+  });
+
+  test('bytes: the block is filled first, whole blocks go straight from the piece, the rest is copied', () => {
+    const sys = new FakeSystem({ kind: 'full', size: 8 });
+    const stdio = createStdio({ system: sys });
+    const piece = Buffer.from('abc');
+    stdio.outBytes(piece);
+    piece.write('XYZ'); // the caller reuses its buffer once the call returns
+    const big = Buffer.from('defghijklmnopqrstuvwxyz'); // 3 + 23 = 26 bytes: 3 blocks out, 2 held
+    stdio.outBytes(big);
+    expect(sys.writes).toEqual([{ fd: 1, text: 'abcdefgh' }, { fd: 1, text: 'ijklmnopqrstuvwx' }]);
+    big.fill(0x21);
+    stdio.out('!\n');
+    stdio.flush();
+    expect(sys.text(1)).toBe('abcdefghijklmnopqrstuvwxyz!\n');
+    stdio.outBytes(Buffer.alloc(0));
+    stdio.flush();
+    expect(sys.writes).toHaveLength(3);
+  });
+
+  test('bytes and text interleave in order, on a terminal too', () => {
+    for (const buffering of [{ kind: 'line' } as const, { kind: 'full', size: 5 } as const]) {
+      const sys = new FakeSystem(buffering);
+      const stdio = createStdio({ system: sys });
+      stdio.out('one\n');
+      stdio.outBytes(Buffer.from('two\nthree\n'));
+      stdio.out('four\n');
+      stdio.flush();
+      expect(sys.text(1)).toBe('one\ntwo\nthree\nfour\n');
+    }
   });
 
   test('line-buffered (a terminal): every piece is written at once', () => {

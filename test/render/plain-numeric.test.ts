@@ -44,6 +44,14 @@ test.each([[['-L', '-n']], [['-L', '-n', '--nosort']]])('ipvsadm %j: from the fi
   expect(servers).toBeGreaterThan(1000);
 });
 
+test('written as bytes or as text: the same output over 100 random tables', async () => {
+  for (let seed = 1; seed <= 100; seed++) {
+    const argv = seed % 2 === 0 ? ['-L', '-n'] : ['-L', '-n', '--nosort'];
+    const bytes = await run(argv, { kernel: randomTable(seed) });
+    expect({ seed, ...bytes }).toEqual({ seed, ...(await run(argv, { kernel: randomTable(seed), textOnly: true })) });
+  }
+});
+
 test('a scheduler name that is not ASCII is printed as the string renderer prints it', async () => {
   const ipvs = (): FakeIpvs => {
     const k = new FakeIpvs();
