@@ -43,8 +43,9 @@ export function liveTable(api: IpvsApi, readAhead = READ_AHEAD): Table {
   };
 }
 
-function readServices(api: IpvsApi): Promise<Service[]> {
-  return api.services().catch((error: unknown) => {
+/** The services; without their counters where the listing prints none. */
+function readServices(api: IpvsApi, counters = true): Promise<Service[]> {
+  return api.services(counters ? undefined : { counters: false }).catch((error: unknown) => {
     throw new QueryError('get-services', error);
   });
 }
@@ -76,7 +77,8 @@ export function serversFileTable(
     services: async () => {
       let services: Service[] = [];
       for (let attempt = 0; attempt < SERVERS_FILE_ATTEMPTS; attempt++) {
-        services = await readServices(api);
+        // Neither -L's plain layout nor -S prints a service's counters.
+        services = await readServices(api, false);
         file = readFileOrNot(serversFileChunks);
         if (file === undefined) return services;
         places = placesInFile(services, file);

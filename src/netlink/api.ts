@@ -13,8 +13,12 @@ export interface ServiceWithDestinations {
 export interface IpvsApi {
   info(): Promise<Info>;
 
-  /** Dump of all services, in kernel order. */
-  services(): Promise<Service[]>;
+  /**
+   * Dump of all services, in kernel order; with `counters: false`, without
+   * their stats (the kernel sends them all the same; a listing that prints
+   * none skips decoding them).
+   */
+  services(options?: { counters?: boolean }): Promise<Service[]>;
   /** One service (GET_SERVICE without dump); KernelError ESRCH when missing. */
   service(key: ServiceKey): Promise<Service>;
   /** Dump of one service's destinations, in kernel order (empty for a missing service). */

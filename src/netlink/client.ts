@@ -14,7 +14,7 @@ import {
   IpvsRequest,
   requests,
 } from './ipvs-codec';
-import { readDestinationReply, readServiceReply } from './listing-replies';
+import { readDestinationReply, readServiceReply, readServiceReplyWithoutCounters } from './listing-replies';
 import type { GenlMessage } from './message';
 import { NetlinkTransport, Request, TransportOptions } from './transport';
 import { Daemon, Destination, Info, Service, ServiceKey, serviceKey, Timeouts } from '../ipvs/types';
@@ -77,8 +77,9 @@ export class IpvsClient implements IpvsApi {
     return this.one(requests.getInfo(), decodeInfoReply);
   }
 
-  async services(): Promise<Service[]> {
-    return this.transport.dump({ ...this.toRequest(requests.dumpServices()), large: true }, readServiceReply);
+  async services(options?: { counters?: boolean }): Promise<Service[]> {
+    const read = options?.counters === false ? readServiceReplyWithoutCounters : readServiceReply;
+    return this.transport.dump({ ...this.toRequest(requests.dumpServices()), large: true }, read);
   }
 
   async service(key: ServiceKey): Promise<Service> {

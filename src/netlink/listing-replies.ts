@@ -126,6 +126,21 @@ export function readServiceReply(data: Buffer, start: number, end: number): Serv
   return (HOST_LITTLE_ENDIAN && fastService(data, start, end)) || decodeServiceReply(data.subarray(start, end));
 }
 
+/**
+ * One SERVICE reply as readServiceReply reads it (its stats blocks checked
+ * the same), but without `stats`: no lazy accessor is made for a listing
+ * that prints none.
+ */
+export function readServiceReplyWithoutCounters(data: Buffer, start: number, end: number): Service {
+  const fast = HOST_LITTLE_ENDIAN ? fastService(data, start, end, false) : undefined;
+  if (fast) return fast;
+  const service = decodeServiceReply(data.subarray(start, end));
+  // Configurable accessors: deleting them decodes nothing.
+  delete service.stats;
+  delete service.statsWidth;
+  return service;
+}
+
 /** The common case of readDestinationReply, read in place; undefined for anything else. */
 export function fastDestination(data: Buffer, start: number, end: number, serviceFamily: number): Destination | undefined {
   const stop = soleNest(data, start, end, CMD_DEST);
@@ -219,8 +234,8 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
   return dest;
 }
 
-/** The common case of readServiceReply; undefined for anything else. */
-export function fastService(data: Buffer, start: number, end: number): Service | undefined {
+/** The common case of readServiceReply (its stats attached unless `counters` is false); undefined for anything else. */
+export function fastService(data: Buffer, start: number, end: number, counters = true): Service | undefined {
   const stop = soleNest(data, start, end, CMD_SERVICE);
   if (stop === undefined) return undefined;
   let family = -1;
@@ -302,7 +317,7 @@ export function fastService(data: Buffer, start: number, end: number): Service |
     timeout,
     netmask: netmaskFromWire(family, netmask),
   };
-  statsBlocks.attach(svc, data, SERVICE_STATS);
+  if (counters) statsBlocks.attach(svc, data, SERVICE_STATS);
   return svc;
 }
 

@@ -2,7 +2,7 @@
 // decoder: whatever the bytes, the same service or destination, or the same
 // error; and the fast path really taken for what the kernel sends.
 import { decodeDestinationReply, decodeServiceReply } from '../../src/netlink/ipvs-codec';
-import { fastDestination, fastService, readDestinationReply, readServiceReply } from '../../src/netlink/listing-replies';
+import { fastDestination, fastService, readDestinationReply, readServiceReply, readServiceReplyWithoutCounters } from '../../src/netlink/listing-replies';
 import { COMMAND_SET } from '../../src/netlink/schema';
 import { encodeAttributes } from '../../src/netlink/set-codec';
 import type { Destination, Service } from '../../src/ipvs/types';
@@ -65,6 +65,10 @@ describe('the common case takes the fast path and reads what the generic decoder
       expect(fast).toEqual(s);
       expect(fast).toEqual(decodeServiceReply(data.subarray(start, end)));
       expect(fast!.stats).toEqual(s.stats);
+      const bare = readServiceReplyWithoutCounters(data, start, end);
+      expect(Object.keys(bare)).not.toContain('stats');
+      expect(Object.keys(bare)).not.toContain('statsWidth');
+      expect({ ...bare, stats: s.stats, statsWidth: s.statsWidth }).toEqual(s);
     }
   });
 });
@@ -79,6 +83,9 @@ describe('anything else goes to the generic decoder', () => {
     const [sdata, sstart, send] = inDatagram(serviceBytes(s));
     expect(fastService(sdata, sstart, send)).toBeUndefined();
     expect(readServiceReply(sdata, sstart, send)).toEqual(s);
+    const bare = readServiceReplyWithoutCounters(sdata, sstart, send);
+    expect(Object.keys(bare)).not.toContain('stats');
+    expect({ ...bare, stats: s.stats, statsWidth: s.statsWidth }).toEqual(s);
   });
 
   test('damaged replies: the same value or the same error as the generic decoder (3,000 mutations each)', () => {
@@ -95,12 +102,21 @@ describe('anything else goes to the generic decoder', () => {
       const sbytes = mutate(serviceBytes(s));
       const [sdata, sstart, send] = inDatagram(sbytes);
       if (fastService(sdata, sstart, send) !== undefined) fastTaken++;
-      expect(outcome(() => readServiceReply(sdata, sstart, send))).toEqual(outcome(() => decodeServiceReply(sbytes)));
+      const full = outcome(() => readServiceReply(sdata, sstart, send));
+      expect(full).toEqual(outcome(() => decodeServiceReply(sbytes)));
+      expect(outcome(() => readServiceReplyWithoutCounters(sdata, sstart, send))).toEqual(withoutStats(full));
     }
     // Some mutations leave a reply the fast path still takes (a changed value).
     expect(fastTaken).toBeGreaterThan(100);
   });
 });
+
+/** What readServiceReplyWithoutCounters makes of what readServiceReply made: the same service without stats, or the same error. */
+function withoutStats(o: Outcome): Outcome {
+  if (!('value' in o)) return o;
+  const { stats: _stats, statsWidth: _width, ...rest } = o.value as Service;
+  return { value: { ...rest, stats: undefined } };
+}
 
 /** One damage: a changed byte (often a length or a type), a cut, or a spliced attribute. */
 function mutate(bytes: Buffer): Buffer {

@@ -46,8 +46,12 @@ export class FakeIpvs implements IpvsApi {
     return this.info_;
   }
   // Every reading returns copies, as a dump decodes fresh values: what a caller keeps does not change with the table.
-  async services(): Promise<Service[]> {
-    return [...this.entries.values()].map((e) => ({ ...e.service }));
+  async services(options?: { counters?: boolean }): Promise<Service[]> {
+    return [...this.entries.values()].map((e) => {
+      if (options?.counters !== false) return { ...e.service };
+      const { stats: _stats, statsWidth: _width, ...service } = e.service;
+      return service;
+    });
   }
   async service(key: ServiceKey): Promise<Service> {
     return { ...this.find(key, 'GET_SERVICE').service };
