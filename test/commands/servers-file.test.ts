@@ -8,6 +8,7 @@ import type { ServiceWithDestinations } from '../../src/netlink/api';
 import { listedDest, listedSvc, persistent, row } from '../support/builders';
 import { FakeIpvs, keyText } from '../support/fake-ipvs';
 import { run } from '../programs/harness';
+import { prng } from '../netlink/prng';
 import { parseServersFile, procChunks } from '../support/proc-chunks';
 
 /** A FakeIpvs that counts destination dumps. */
@@ -114,6 +115,45 @@ describe('parseServersFile', () => {
 async function liveRows(ipvs: FakeIpvs): Promise<ServiceWithDestinations[]> {
   return (await ipvs.table()).map(({ service: { stats: _stats, statsWidth: _width, ...service }, destinations }) => ({ service, destinations }));
 }
+
+describe('server lines: the one-pass IPv4 reader takes what the field-by-field one takes', () => {
+  const methods = ['Masq', 'Local', 'Tunnel', 'Route'];
+  /** The kernel's format, read by a regular expression: the numbers of the line, or undefined. */
+  function reference(line: string): number[] | undefined {
+    const m = /^ {2}-> ([0-9A-F]{8}):([0-9A-F]{4}) +(Masq|Local|Tunnel|Route) +(-?\d{1,11}) +(-?\d{1,11}) +(-?\d{1,11}) *$/.exec(line);
+    if (!m) return undefined;
+    const ints = [m[4], m[5], m[6]].map(Number);
+    if (ints.some((v) => v < -(2 ** 31) || v > 2 ** 31 - 1)) return undefined;
+    return [parseInt(m[1], 16), parseInt(m[2], 16), methods.indexOf(m[3]), ints[0], ints[1] >>> 0, ints[2] >>> 0];
+  }
+  const header = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\nTCP  0A010001:0050 wlc\n';
+
+  test('5,000 lines, most of them damaged: the same servers or the same refusal', () => {
+    const r = prng(0x11e5);
+    const alphabet = '0123456789ABCDEFabcdef:- MasqLocalTunnelRoute[]x\t';
+    let taken = 0;
+    for (let n = 0; n < 5000; n++) {
+      const hex = (digits: number): string => r.int(2 ** 32).toString(16).toUpperCase().padStart(8, '0').slice(-digits);
+      const int = (): string => r.pick(['0', '1', '-1', '7', '2147483647', '-2147483648', '2147483648', '-2147483649', '4294967295', '99999999999', '000000000007', '-00000000007', String(r.int(100000))]);
+      let line = `  -> ${hex(8)}:${hex(4)}${' '.repeat(1 + r.int(7))}${r.pick(methods)}${' '.repeat(1 + r.int(3))}${int()}${' '.repeat(1 + r.int(3))}${int()}${' '.repeat(1 + r.int(3))}${int()}${' '.repeat(r.int(3))}`;
+      for (let k = r.int(3); k > 0; k--) {
+        const at = 5 + r.int(line.length - 4);
+        const op = r.int(3);
+        const c = alphabet[r.int(alphabet.length)];
+        line = op === 0 ? line.slice(0, at) + c + line.slice(at + 1) : op === 1 ? line.slice(0, at) + c + line.slice(at) : line.slice(0, at) + line.slice(at + 1);
+      }
+      const parsed = parseServersFile(header + line + '\n');
+      const want = reference(line);
+      const got = parsed?.servers(parsed.services[0]).map((d) => [
+        Number(d.address.split('.').reduce((a, o) => a * 256 + Number(o), 0)), d.port, d.fwdMethod, d.weight, d.activeConns, d.inactiveConns,
+      ])[0];
+      expect({ line, got }).toEqual({ line, got: want });
+      if (want !== undefined) taken++;
+    }
+    expect(taken).toBeGreaterThan(500);
+    expect(taken).toBeLessThan(4500);
+  });
+});
 
 describe('serversFileTable', () => {
   test('a file that agrees with the dump: no destination dump at all', async () => {
