@@ -74,7 +74,12 @@ export interface ServerColumns {
   weight(i: number): number;
   active(i: number): number;
   inactive(i: number): number;
+  /** All of server i in one call, into `into` as SERVER_FIELDS lays them out. */
+  read(i: number, into: Uint32Array): void;
 }
+
+/** Where read() puts each number of a server (weight as its 32 bits, to be read back with `| 0`). */
+export const SERVER_FIELDS = { ipv4: 0, port: 1, method: 2, weight: 3, active: 4, inactive: 5, length: 6 } as const;
 
 /** Whether the file's service is `s`: the same identity (a fwmark service's family aside). */
 export function sameService(s: { family: number; protocol: number; address: string; port: number; fwmark: number }, f: FileService): boolean {
@@ -473,5 +478,17 @@ class ColumnRange implements ServerColumns {
 
   inactive(i: number): number {
     return this.field(i, 4);
+  }
+
+  read(i: number, into: Uint32Array): void {
+    const n = this.from + i;
+    const block = this.columns.blocks[Math.floor(n / BLOCK)];
+    const slot = (n % BLOCK) * FIELDS;
+    into[SERVER_FIELDS.ipv4] = block[slot];
+    into[SERVER_FIELDS.port] = block[slot + 1] & 0xffff;
+    into[SERVER_FIELDS.method] = block[slot + 1] >>> 16;
+    into[SERVER_FIELDS.weight] = block[slot + 2];
+    into[SERVER_FIELDS.active] = block[slot + 3];
+    into[SERVER_FIELDS.inactive] = block[slot + 4];
   }
 }

@@ -10,7 +10,7 @@
  * buffer, so the order and the bytes are the same either way.
  */
 import type { TableRow } from '../commands/table';
-import type { ServerColumns } from '../commands/servers-file';
+import { SERVER_FIELDS, type ServerColumns } from '../commands/servers-file';
 import type { Service } from '../ipvs/types';
 import type { ServiceWithDestinations } from '../netlink/api';
 import { forwardName } from './fields';
@@ -68,40 +68,77 @@ function sortedServers(servers: ServerColumns): number[] | undefined {
   return glibcMergeSort(indexes, (a, b) => wrappingDiff(servers.ipv4(a), servers.ipv4(b)) || servers.port(a) - servers.port(b));
 }
 
+/** Each octet's decimal digits: OCTETS[4n] is how many, the digits follow. */
+const OCTETS = new Uint8Array(256 * 4);
+for (let n = 0; n < 256; n++) {
+  const digits = String(n);
+  OCTETS[4 * n] = digits.length;
+  for (let k = 0; k < digits.length; k++) OCTETS[4 * n + 1 + k] = digits.charCodeAt(k);
+}
+const METHOD_BYTES = METHODS.map((name) => Uint8Array.from(name, (c) => c.charCodeAt(0)));
+/** One server's numbers (SERVER_FIELDS), reused line after line. */
+const fields = new Uint32Array(SERVER_FIELDS.length);
+
+/**
+ * One server line, written straight into the buffer: a listing prints
+ * 100,000 of them, most before the JIT has compiled this, and there every
+ * call costs, so the fields are read in one and the address from a table.
+ */
 function serverLine(out: AsciiLines, servers: ServerColumns, i: number): void {
   out.room(LINE_ROOM);
-  out.ascii('  -> ');
-  let from = out.at;
-  const ip = servers.ipv4(i);
-  out.digits(ip >>> 24);
-  out.byte(0x2e);
-  out.digits((ip >>> 16) & 255);
-  out.byte(0x2e);
-  out.digits((ip >>> 8) & 255);
-  out.byte(0x2e);
-  out.digits(ip & 255);
-  out.byte(0x3a);
-  out.digits(servers.port(i));
-  out.padFrom(from, NAME_WIDTH);
-  out.byte(0x20);
-  from = out.at;
-  out.ascii(METHODS[servers.method(i)]);
-  out.padFrom(from, METHOD_WIDTH);
-  out.byte(0x20);
-  from = out.at;
-  const weight = servers.weight(i);
-  if (weight < 0) out.byte(0x2d);
-  out.digits(Math.abs(weight));
-  out.padFrom(from, WEIGHT_WIDTH);
-  out.byte(0x20);
-  from = out.at;
-  out.digits(servers.active(i));
-  out.padFrom(from, CONNS_WIDTH);
-  out.byte(0x20);
-  from = out.at;
-  out.digits(servers.inactive(i));
-  out.padFrom(from, CONNS_WIDTH);
-  out.byte(0x0a);
+  servers.read(i, fields);
+  const b = out.buffer;
+  let p = out.at;
+  b[p++] = 0x20;
+  b[p++] = 0x20;
+  b[p++] = 0x2d;
+  b[p++] = 0x3e;
+  b[p++] = 0x20;
+  let from = p;
+  const ip = fields[SERVER_FIELDS.ipv4];
+  for (let shift = 24; shift >= 0; shift -= 8) {
+    const o = 4 * ((ip >>> shift) & 255);
+    const length = OCTETS[o];
+    for (let k = 1; k <= length; k++) b[p++] = OCTETS[o + k];
+    b[p++] = shift === 0 ? 0x3a : 0x2e;
+  }
+  p = decimal(b, p, fields[SERVER_FIELDS.port]);
+  for (const stop = from + NAME_WIDTH; p < stop; ) b[p++] = 0x20;
+  b[p++] = 0x20;
+  from = p;
+  const method = METHOD_BYTES[fields[SERVER_FIELDS.method]];
+  for (let k = 0; k < method.length; k++) b[p++] = method[k];
+  for (const stop = from + METHOD_WIDTH; p < stop; ) b[p++] = 0x20;
+  b[p++] = 0x20;
+  from = p;
+  const weight = fields[SERVER_FIELDS.weight] | 0;
+  if (weight < 0) b[p++] = 0x2d;
+  p = decimal(b, p, Math.abs(weight));
+  for (const stop = from + WEIGHT_WIDTH; p < stop; ) b[p++] = 0x20;
+  b[p++] = 0x20;
+  from = p;
+  p = decimal(b, p, fields[SERVER_FIELDS.active]);
+  for (const stop = from + CONNS_WIDTH; p < stop; ) b[p++] = 0x20;
+  b[p++] = 0x20;
+  from = p;
+  p = decimal(b, p, fields[SERVER_FIELDS.inactive]);
+  for (const stop = from + CONNS_WIDTH; p < stop; ) b[p++] = 0x20;
+  b[p++] = 0x0a;
+  out.at = p;
+}
+
+/** A non-negative integer in decimal at b[p]; where it ends. */
+function decimal(b: Buffer, p: number, n: number): number {
+  if (n < 10) {
+    b[p] = 0x30 + n;
+    return p + 1;
+  }
+  const end = p + decimalLength(n);
+  for (let q = end - 1; q >= p; q--) {
+    b[q] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return end;
 }
 
 /**
@@ -109,7 +146,7 @@ function serverLine(out: AsciiLines, servers: ServerColumns, i: number): void {
  * nearly full: as bytes where the output takes them, else as text.
  */
 class AsciiLines {
-  private readonly buffer = Buffer.allocUnsafe(CHUNK + LINE_ROOM);
+  readonly buffer = Buffer.allocUnsafe(CHUNK + LINE_ROOM);
   at = 0;
 
   constructor(
@@ -140,26 +177,6 @@ class AsciiLines {
     }
     this.room(s.length);
     this.ascii(s);
-  }
-
-  /** A non-negative integer in decimal. */
-  digits(n: number): void {
-    if (n < 10) {
-      this.buffer[this.at++] = 0x30 + n;
-      return;
-    }
-    const end = this.at + decimalLength(n);
-    for (let p = end - 1; p >= this.at; p--) {
-      this.buffer[p] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
-    }
-    this.at = end;
-  }
-
-  /** Spaces up to `width` bytes after `from` (%-*s); a loop, as Buffer#fill costs more than a few bytes do. */
-  padFrom(from: number, width: number): void {
-    const end = from + width;
-    while (this.at < end) this.buffer[this.at++] = 0x20;
   }
 
   flush(): void {
