@@ -44,6 +44,7 @@ export interface OutputSystem {
 }
 
 export interface Stdio extends OutputSink {
+  /** OutputSink's, always there: bytes for stdout, copied or written before it returns. */
   outBytes(bytes: Uint8Array): void;
   /** Writes what stdout still holds, as exit() does in C. Call once the program is done. */
   flush(): void;
