@@ -65,20 +65,17 @@ export interface ServerColumns {
   readonly count: number;
   /** Whether every one is IPv4 (an IPv6 address is only text, in `destinations`). */
   readonly allIPv4: boolean;
-  /** Host order. */
+  /** Host order (the sort's keys, with port). */
   ipv4(i: number): number;
   port(i: number): number;
-  /** IP_VS_CONN_F_* as the file names it (0-3). */
-  method(i: number): number;
-  /** Signed, as %d prints it. */
-  weight(i: number): number;
-  active(i: number): number;
-  inactive(i: number): number;
   /** All of server i in one call, into `into` as SERVER_FIELDS lays them out. */
   read(i: number, into: Uint32Array): void;
 }
 
-/** Where read() puts each number of a server (weight as its 32 bits, to be read back with `| 0`). */
+/**
+ * Where read() puts each number of a server: method is IP_VS_CONN_F_* as
+ * the file names it (0-3); weight is its 32 bits, to be read back with `| 0`.
+ */
 export const SERVER_FIELDS = { ipv4: 0, port: 1, method: 2, weight: 3, active: 4, inactive: 5, length: 6 } as const;
 
 /** Whether the file's service is `s`: the same identity (a fwmark service's family aside). */
@@ -462,22 +459,6 @@ class ColumnRange implements ServerColumns {
 
   port(i: number): number {
     return this.field(i, 1) & 0xffff;
-  }
-
-  method(i: number): number {
-    return this.field(i, 1) >>> 16;
-  }
-
-  weight(i: number): number {
-    return this.field(i, 2) | 0;
-  }
-
-  active(i: number): number {
-    return this.field(i, 3);
-  }
-
-  inactive(i: number): number {
-    return this.field(i, 4);
   }
 
   read(i: number, into: Uint32Array): void {
