@@ -53,7 +53,9 @@ export function log(line: string): void {
 }
 
 export const real = (label: string, ...args: string[]): Command => ({ label: `real ${label}`, argv: [REAL, ...args] });
-export const ours = (label: string, ...args: string[]): Command => ({ label: `ours ${label}`, argv: [NODE, path.join(REPO, 'bin', 'ipvsadm'), ...args] });
+/** Ours run as an installed program runs: the file itself, node started by its #! line (with the flags there). */
+export const oursProgram = (program: string, ...args: string[]): string[] => [path.join(REPO, 'bin', program), ...args];
+export const ours = (label: string, ...args: string[]): Command => ({ label: `ours ${label}`, argv: oursProgram('ipvsadm', ...args) });
 export const bareNode: Command = { label: 'node -e 0', argv: [NODE, '-e', '0'] };
 
 export function clearTable(ctx: Context): void {

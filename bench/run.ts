@@ -1,4 +1,4 @@
-// Benchmarks of ours (node bin/ipvsadm) against the real ipvsadm 1.31 and a
+// Benchmarks of ours (bin/ipvsadm, run by its #! line) against the real ipvsadm 1.31 and a
 // bare node, on a real IPVS. Runs INSIDE the kernel lab: `npm run bench`
 // (scripts/bench.js) boots a UML guest that runs this file. Reports medians
 // and minima of wall-clock times and ratios measured in the same run; no
@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { applyGroup, reloadGroup } from './apply';
 import {
-  BUNDLE, Context, REAL, REAL_RESTORE, REPO, RatioRow, Row, bareNode, clearTable, lineCount, log, NODE, ours, real, snapshot, verdict,
+  BUNDLE, Context, REAL, REAL_RESTORE, RatioRow, Row, bareNode, clearTable, lineCount, log, NODE, ours, oursProgram, real, snapshot, verdict,
 } from './common';
 import { describeDifference, sameBehaviour } from './compare';
 import { Command, GNU_TIME, canMeasureRss, expectSuccess, peakRssKiB, runOnce, timeInterleaved } from './measure';
@@ -110,7 +110,7 @@ function restore(ctx: Context): void {
       name: `ipvsadm-restore < file (${name})`,
       cmds: [
         { label: 'real ipvsadm-restore', argv: [REAL_RESTORE], stdinFile: file },
-        { label: 'ours ipvsadm-restore', argv: [NODE, path.join(REPO, 'bin', 'ipvsadm-restore')], stdinFile: file },
+        { label: 'ours ipvsadm-restore', argv: oursProgram('ipvsadm-restore'), stdinFile: file },
       ],
     },
   ];

@@ -11,17 +11,38 @@
 // JavaScript is most of what the bundle costs to start, several times more
 // in the kernel lab than on metal. A cache that does not match this node or
 // this bundle is rejected by V8 and the bundle compiles as usual.
+//
+// V8 takes a cache only from a node started with the flags it was made
+// with, so there are two: `<bundle>.cache` for the flags the programs' #!
+// lines give node (NODE_FLAGS), and `<bundle>.plain.cache` for a node
+// started without them (`node bin/ipvsadm`, as the tests run it).
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
 const { createRequire, wrap } = require('module');
 
-/** The bundles the build makes, each with its code cache beside it. */
+/** The bundles the build makes, each with its code caches beside it. */
 const BUNDLES = ['ipvsadm', 'ipvsadm-realserver'];
 
-function bundlePaths(name = 'ipvsadm') {
+/**
+ * The V8 flags every program in bin/ starts node with (its #! line; a test
+ * holds them together). In the kernel lab, where the tool is measured, a
+ * thread switch, a clock read and a page touched for the first time each
+ * cost tens of microseconds: V8's background threads (compiler, parallel
+ * and concurrent GC) cost more than they save a program that runs for a
+ * second or two, and a young generation that stays at 1 MiB touches fewer
+ * pages (bench/RESULTS.md, seventh round).
+ */
+const NODE_FLAGS = ['--single-threaded', '--max-semi-space-size=1'];
+
+/** Whether this node was started with NODE_FLAGS (as the programs are), so takes `<bundle>.cache`. */
+function startedWithFlags() {
+  return NODE_FLAGS.every((flag) => process.execArgv.includes(flag));
+}
+
+function bundlePaths(name = 'ipvsadm', withFlags = startedWithFlags()) {
   const dist = path.join(__dirname, '..', 'dist');
-  return { bundle: path.join(dist, `${name}.js`), cache: path.join(dist, `${name}.cache`) };
+  return { bundle: path.join(dist, `${name}.js`), cache: path.join(dist, withFlags ? `${name}.cache` : `${name}.plain.cache`) };
 }
 
 const { cache: CACHE } = bundlePaths();
@@ -78,3 +99,5 @@ module.exports.loadBundle = loadBundle;
 module.exports.CACHE = CACHE;
 module.exports.BUNDLES = BUNDLES;
 module.exports.bundlePaths = bundlePaths;
+module.exports.NODE_FLAGS = NODE_FLAGS;
+module.exports.startedWithFlags = startedWithFlags;

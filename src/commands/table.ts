@@ -18,9 +18,13 @@ export interface Table {
   services(): Promise<Service[]>;
   /**
    * Each of `services` (in any order, any of them) with its destinations in
-   * kernel order, one row per service, in the order given. Throws QueryError.
+   * kernel order, one row per service, in the order given, a batch of rows
+   * at a time: the rows that are ready together (hundreds from
+   * /proc/net/ip_vs, one from a dump). Each step of an async iteration costs
+   * a few promises, and a listing of 16,000 services would make 16,000 of
+   * them. Throws QueryError.
    */
-  rows(services: readonly Service[]): AsyncIterable<TableRow>;
+  rows(services: readonly Service[]): AsyncIterable<readonly TableRow[]>;
 }
 
 /** A row of a table; one whose servers come from /proc/net/ip_vs offers them as numbers too. */
@@ -34,6 +38,9 @@ export interface TableRow extends ServiceWithDestinations {
  * their request ready, and at most this many rows are held unprinted.
  */
 export const READ_AHEAD = 16;
+
+/** Rows from /proc/net/ip_vs handed on in one batch, at most. */
+export const FILE_BATCH = 256;
 
 /** The live table of `api`. */
 export function liveTable(api: IpvsApi, readAhead = READ_AHEAD): Table {
@@ -176,7 +183,7 @@ async function* rowsFromFile(
   places: Map<Service, FileService>,
   readAhead: number,
   mustDump: MustDump,
-): AsyncGenerator<TableRow> {
+): AsyncGenerator<readonly TableRow[]> {
   const dumped = services.filter((service) => {
     const place = places.get(service);
     return place === undefined || mustDump(file, place);
@@ -184,10 +191,21 @@ async function* rowsFromFile(
   // Dumped a few ahead, in the order they are asked for, as liveTable's rows are.
   const dumps = readRows(api, dumped, readAhead);
   const toDump = new Set(dumped);
+  let batch: TableRow[] = [];
   for (const service of services) {
-    if (toDump.has(service)) yield (await dumps.next()).value as ServiceWithDestinations;
-    else yield new FileRow(service, file, places.get(service)!);
+    if (toDump.has(service)) {
+      if (batch.length > 0) yield batch;
+      batch = [];
+      yield (await dumps.next()).value as readonly TableRow[];
+    } else {
+      batch.push(new FileRow(service, file, places.get(service)!));
+      if (batch.length === FILE_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
   }
+  if (batch.length > 0) yield batch;
 }
 
 /** A row from the file: its servers made into Destinations only if asked for. */
@@ -205,7 +223,8 @@ class FileRow implements TableRow {
   }
 }
 
-async function* readRows(api: IpvsApi, services: readonly Service[], readAhead: number): AsyncGenerator<ServiceWithDestinations> {
+/** Each service's row from its own dump, a batch of one. */
+async function* readRows(api: IpvsApi, services: readonly Service[], readAhead: number): AsyncGenerator<readonly ServiceWithDestinations[]> {
   const ahead: Promise<Destination[]>[] = [];
   let asked = 0;
   const askAhead = (): void => {
@@ -224,7 +243,7 @@ async function* readRows(api: IpvsApi, services: readonly Service[], readAhead: 
     } catch (error) {
       throw new QueryError('get-dests', error);
     }
-    yield { service, destinations };
+    yield [{ service, destinations }];
   }
 }
 
@@ -234,7 +253,7 @@ export function fixedTable(rows: readonly ServiceWithDestinations[]): Table {
   return {
     services: async () => rows.map((r) => r.service),
     rows: async function* (services) {
-      for (const service of services) yield { service, destinations: destinationsOf.get(service) ?? [] };
+      yield services.map((service) => ({ service, destinations: destinationsOf.get(service) ?? [] }));
     },
   };
 }
@@ -242,6 +261,8 @@ export function fixedTable(rows: readonly ServiceWithDestinations[]): Table {
 /** Every row, services in kernel order; a failed query throws its QueryError. */
 export async function collect(table: Table): Promise<ServiceWithDestinations[]> {
   const rows: ServiceWithDestinations[] = [];
-  for await (const { service, destinations } of table.rows(await table.services())) rows.push({ service, destinations });
+  for await (const batch of table.rows(await table.services())) {
+    for (const { service, destinations } of batch) rows.push({ service, destinations });
+  }
   return rows;
 }

@@ -13,6 +13,27 @@ export function align4(n: number): number {
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+// Plain reads for the listing's hot loops, where the caller has already
+// checked the bounds. Buffer's readUInt16LE and friends check their offset
+// argument on every call, through a wrapper that costs more than the read
+// itself while the code is not yet compiled, and a dump reads hundreds of
+// thousands of fields (bench/RESULTS.md, seventh round).
+
+/** The little-endian u16 at data[at]. */
+export function u16le(data: Uint8Array, at: number): number {
+  return data[at] | (data[at + 1] << 8);
+}
+
+/** The big-endian (network order) u16 at data[at]. */
+export function u16be(data: Uint8Array, at: number): number {
+  return (data[at] << 8) | data[at + 1];
+}
+
+/** The little-endian u32 at data[at]. */
+export function u32le(data: Uint8Array, at: number): number {
+  return (data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24)) >>> 0;
+}
+
 /** Appends attributes to a growing buffer; nest() back-patches the length. */
 export class AttributeWriter {
   private buf: Buffer;

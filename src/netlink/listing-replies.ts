@@ -12,7 +12,7 @@
  * (test/netlink/listing-replies.test.ts holds them to that).
  */
 import { AF_INET, AF_INET6, type Destination, type Service } from '../ipvs/types';
-import { align4, HOST_LITTLE_ENDIAN } from './attributes';
+import { align4, HOST_LITTLE_ENDIAN, u16be, u16le, u32le } from './attributes';
 import { NLA_HDRLEN, NLA_TYPE_MASK } from './constants';
 import { formatIPv6 } from './inet';
 import { decodeDestinationReply, decodeServiceReply, netmaskFromWire } from './ipvs-codec';
@@ -70,35 +70,42 @@ function statsSizes(set: AttributeSet): number[] {
 }
 
 /**
- * Calls `visit` with the type, payload offset and payload length of each
- * attribute in data[start, end); false as soon as one is malformed or
- * `visit` declines it, true when all were taken.
+ * The length of the attribute at data[at] when it is well formed and ends by
+ * `end`; 0 otherwise. The readers below walk their attributes in one loop
+ * with this, rather than through a callback: a dump brings 30-odd attributes
+ * per reply with the stats blocks, and most of a listing runs before the JIT
+ * has compiled it, where every call costs (bench/RESULTS.md, seventh round).
  */
-function eachAttribute(data: Buffer, start: number, end: number, visit: (type: number, at: number, length: number) => boolean): boolean {
+function attributeLength(data: Buffer, at: number, end: number): number {
+  if (end - at < NLA_HDRLEN) return 0;
+  const len = u16le(data, at);
+  return len < NLA_HDRLEN || len > end - at ? 0 : len;
+}
+
+/** The type of the attribute at data[at], its flag bits cleared. */
+function attributeType(data: Buffer, at: number): number {
+  return u16le(data, at + 2) & NLA_TYPE_MASK;
+}
+
+/** A stats block the generic decoder would take, with nothing in it it would keep aside. */
+function plainStats(data: Buffer, start: number, end: number, sizes: readonly number[]): boolean {
   let at = start;
   while (at < end) {
-    if (end - at < NLA_HDRLEN) return false;
-    const len = data.readUInt16LE(at);
-    if (len < NLA_HDRLEN || len > end - at) return false;
-    if (!visit(data.readUInt16LE(at + 2) & NLA_TYPE_MASK, at + NLA_HDRLEN, len - NLA_HDRLEN)) return false;
+    const len = attributeLength(data, at, end);
+    if (len === 0) return false;
+    const type = attributeType(data, at);
+    const size = type < sizes.length ? sizes[type] : 0;
+    if (size === 0 || (size !== ANY_SIZE && len - NLA_HDRLEN !== size)) return false;
     at += align4(len);
   }
   return true;
 }
 
-/** A stats block the generic decoder would take, with nothing in it it would keep aside. */
-function plainStats(data: Buffer, start: number, end: number, sizes: readonly number[]): boolean {
-  return eachAttribute(data, start, end, (type, _at, length) => {
-    const size = type < sizes.length ? sizes[type] : 0;
-    return size !== 0 && (size === ANY_SIZE || length === size);
-  });
-}
-
 /** The one nested attribute of type `type` that fills data[start, end), as [payload start, payload end]; undefined otherwise. */
 function soleNest(data: Buffer, start: number, end: number, type: number): number | undefined {
   if (end - start < NLA_HDRLEN) return undefined;
-  const len = data.readUInt16LE(start);
-  if ((data.readUInt16LE(start + 2) & NLA_TYPE_MASK) !== type || len < NLA_HDRLEN) return undefined;
+  const len = u16le(data, start);
+  if (attributeType(data, start) !== type || len < NLA_HDRLEN) return undefined;
   if (start + len !== end && start + align4(len) !== end) return undefined;
   return start + len;
 }
@@ -159,56 +166,78 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
   let tunnelType = 0;
   let tunnelPort = 0;
   let tunnelFlags = 0;
-  const statsBlocks = new StatsBlocks();
-  const taken = eachAttribute(data, start + NLA_HDRLEN, stop, (type, v, n) => {
-    switch (type) {
+  const stats = new StatsBlocks();
+  let at = start + NLA_HDRLEN;
+  while (at < stop) {
+    const len = attributeLength(data, at, stop);
+    if (len === 0) return undefined;
+    const v = at + NLA_HDRLEN;
+    const n = len - NLA_HDRLEN;
+    switch (attributeType(data, at)) {
       case DEST.ADDR:
-        if (n > 16) return false;
+        if (n > 16) return undefined;
         addrAt = v;
         addrLength = n;
         break;
       case DEST.PORT:
-        if (n !== 2) return false;
-        port = data.readUInt16BE(v);
+        if (n !== 2) return undefined;
+        port = u16be(data, v);
         break;
       case DEST.ADDR_FAMILY:
-        if (n !== 2) return false;
-        family = data.readUInt16LE(v);
+        if (n !== 2) return undefined;
+        family = u16le(data, v);
         break;
       case DEST.TUN_TYPE:
-        if (n !== 1) return false;
+        if (n !== 1) return undefined;
         tunnelType = data[v];
         break;
       case DEST.TUN_PORT:
-        if (n !== 2) return false;
-        tunnelPort = data.readUInt16BE(v);
+        if (n !== 2) return undefined;
+        tunnelPort = u16be(data, v);
         break;
       case DEST.TUN_FLAGS:
-        if (n !== 2) return false;
-        tunnelFlags = data.readUInt16LE(v);
+        if (n !== 2) return undefined;
+        tunnelFlags = u16le(data, v);
         break;
       case DEST.STATS:
-        if (!statsBlocks.take(data, v, n, 32)) return false;
+        if (!stats.take(data, v, n, 32)) return undefined;
         break;
       case DEST.STATS64:
-        if (!statsBlocks.take(data, v, n, 64)) return false;
+        if (!stats.take(data, v, n, 64)) return undefined;
         break;
-      default: {
-        if (n !== 4) return false;
-        const u32 = data.readUInt32LE(v);
-        if (type === DEST.FWD_METHOD) fwdMethod = u32;
-        else if (type === DEST.WEIGHT) weight = u32;
-        else if (type === DEST.U_THRESH) upper = u32;
-        else if (type === DEST.L_THRESH) lower = u32;
-        else if (type === DEST.ACTIVE_CONNS) active = u32;
-        else if (type === DEST.INACT_CONNS) inactive = u32;
-        else if (type === DEST.PERSIST_CONNS) persistent = u32;
-        else return false;
-      }
+      case DEST.FWD_METHOD:
+        if (n !== 4) return undefined;
+        fwdMethod = u32le(data, v);
+        break;
+      case DEST.WEIGHT:
+        if (n !== 4) return undefined;
+        weight = u32le(data, v);
+        break;
+      case DEST.U_THRESH:
+        if (n !== 4) return undefined;
+        upper = u32le(data, v);
+        break;
+      case DEST.L_THRESH:
+        if (n !== 4) return undefined;
+        lower = u32le(data, v);
+        break;
+      case DEST.ACTIVE_CONNS:
+        if (n !== 4) return undefined;
+        active = u32le(data, v);
+        break;
+      case DEST.INACT_CONNS:
+        if (n !== 4) return undefined;
+        inactive = u32le(data, v);
+        break;
+      case DEST.PERSIST_CONNS:
+        if (n !== 4) return undefined;
+        persistent = u32le(data, v);
+        break;
+      default:
+        return undefined;
     }
-    return true;
-  });
-  if (!taken) return undefined;
+    at += align4(len);
+  }
   if (family === -1) family = serviceFamily;
   if (addrAt < 0 || port < 0 || fwdMethod < 0 || weight < 0 || upper < 0 || lower < 0 || active < 0 || inactive < 0 || persistent < 0) {
     return undefined;
@@ -230,7 +259,7 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
     inactiveConns: inactive,
     persistentConns: persistent,
   };
-  statsBlocks.attach(dest, data, DEST_STATS);
+  stats.attach(dest, data, DEST_STATS);
   return dest;
 }
 
@@ -249,25 +278,30 @@ export function fastService(data: Buffer, start: number, end: number, counters =
   let flags = -1;
   let timeout = -1;
   let netmask = -1;
-  const statsBlocks = new StatsBlocks();
-  const taken = eachAttribute(data, start + NLA_HDRLEN, stop, (type, v, n) => {
-    switch (type) {
+  const stats = new StatsBlocks();
+  let at = start + NLA_HDRLEN;
+  while (at < stop) {
+    const len = attributeLength(data, at, stop);
+    if (len === 0) return undefined;
+    const v = at + NLA_HDRLEN;
+    const n = len - NLA_HDRLEN;
+    switch (attributeType(data, at)) {
       case SVC.AF:
-        if (n !== 2) return false;
-        family = data.readUInt16LE(v);
+        if (n !== 2) return undefined;
+        family = u16le(data, v);
         break;
       case SVC.PROTOCOL:
-        if (n !== 2) return false;
-        protocol = data.readUInt16LE(v);
+        if (n !== 2) return undefined;
+        protocol = u16le(data, v);
         break;
       case SVC.ADDR:
-        if (n > 16) return false;
+        if (n > 16) return undefined;
         addrAt = v;
         addrLength = n;
         break;
       case SVC.PORT:
-        if (n !== 2) return false;
-        port = data.readUInt16BE(v);
+        if (n !== 2) return undefined;
+        port = u16be(data, v);
         break;
       case SVC.SCHED_NAME:
         scheduler = text(data, v, v + n);
@@ -276,27 +310,32 @@ export function fastService(data: Buffer, start: number, end: number, counters =
         peName = text(data, v, v + n);
         break;
       case SVC.FLAGS:
-        if (n !== 8) return false;
-        flags = data.readUInt32LE(v);
+        if (n !== 8) return undefined;
+        flags = u32le(data, v);
         break;
       case SVC.STATS:
-        if (!statsBlocks.take(data, v, n, 32)) return false;
+        if (!stats.take(data, v, n, 32)) return undefined;
         break;
       case SVC.STATS64:
-        if (!statsBlocks.take(data, v, n, 64)) return false;
+        if (!stats.take(data, v, n, 64)) return undefined;
         break;
-      default: {
-        if (n !== 4) return false;
-        const u32 = data.readUInt32LE(v);
-        if (type === SVC.FWMARK) fwmark = u32;
-        else if (type === SVC.TIMEOUT) timeout = u32;
-        else if (type === SVC.NETMASK) netmask = u32;
-        else return false;
-      }
+      case SVC.FWMARK:
+        if (n !== 4) return undefined;
+        fwmark = u32le(data, v);
+        break;
+      case SVC.TIMEOUT:
+        if (n !== 4) return undefined;
+        timeout = u32le(data, v);
+        break;
+      case SVC.NETMASK:
+        if (n !== 4) return undefined;
+        netmask = u32le(data, v);
+        break;
+      default:
+        return undefined;
     }
-    return true;
-  });
-  if (!taken) return undefined;
+    at += align4(len);
+  }
   if (family < 0 || scheduler === undefined || flags < 0 || timeout < 0 || netmask < 0) return undefined;
   let addressText = '';
   if (fwmark < 0) {
@@ -317,7 +356,7 @@ export function fastService(data: Buffer, start: number, end: number, counters =
     timeout,
     netmask: netmaskFromWire(family, netmask),
   };
-  if (counters) statsBlocks.attach(svc, data, SERVICE_STATS);
+  if (counters) stats.attach(svc, data, SERVICE_STATS);
   return svc;
 }
 

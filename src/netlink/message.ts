@@ -2,7 +2,7 @@
  * nlmsghdr + genlmsghdr framing, and the control messages (NLMSG_ERROR,
  * NLMSG_DONE) that end every exchange. Pure Buffer <-> object code.
  */
-import { align4, AttributeReader } from './attributes';
+import { align4, AttributeReader, u16le, u32le } from './attributes';
 import {
   GENL_HDRLEN,
   NLM_F_ACK_TLVS,
@@ -121,14 +121,14 @@ export function walkDatagram(
     if (remaining < NLMSG_HDRLEN) {
       return { error: new DecodeError(`datagram: ${remaining} trailing bytes, too short for a header`) };
     }
-    const length = datagram.readUInt32LE(at);
+    const length = u32le(datagram, at);
     if (length < NLMSG_HDRLEN || length > remaining) {
       return {
         brokenHeader: readHeader(datagram, at),
         error: new DecodeError(`datagram: message of length ${length} at offset ${at}, ${remaining} bytes remain`),
       };
     }
-    visit(at, length, datagram.readUInt16LE(at + 4), datagram.readUInt16LE(at + 6), datagram.readUInt32LE(at + 8));
+    visit(at, length, u16le(datagram, at + 4), u16le(datagram, at + 6), u32le(datagram, at + 8));
     at += Math.min(align4(length), remaining);
   }
   return undefined;

@@ -40,10 +40,12 @@ export async function* orderedRows(table: Table, services: readonly Service[], o
     if (namer instanceof ResolvedNamer) await namer.learn(listingEndpoints(chunk));
     return { rows: chunk, namer };
   };
-  for await (const row of table.rows(order.nosort ? services : sortServices(services))) {
-    rows.push(order.nosort ? row : { service: row.service, destinations: sortDestinations(row.destinations) });
-    entries += 1 + row.destinations.length;
-    if (entries >= CHUNK_ENTRIES) yield await named();
+  for await (const batch of table.rows(order.nosort ? services : sortServices(services))) {
+    for (const row of batch) {
+      rows.push(order.nosort ? row : { service: row.service, destinations: sortDestinations(row.destinations) });
+      entries += 1 + row.destinations.length;
+      if (entries >= CHUNK_ENTRIES) yield await named();
+    }
   }
   if (rows.length > 0) yield await named();
 }

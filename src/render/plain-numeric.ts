@@ -36,7 +36,7 @@ const METHODS = [0, 1, 2, 3].map((m) => forwardName(m));
 
 /** Writes each row of `rows` (in the order given) as `-L -n` prints it, servers sorted unless `nosort`. */
 export async function writePlainNumericRows(
-  rows: AsyncIterable<TableRow>,
+  rows: AsyncIterable<readonly TableRow[]>,
   nosort: boolean,
   text: PlainRowText,
   write: (text: string) => void,
@@ -44,21 +44,25 @@ export async function writePlainNumericRows(
 ): Promise<void> {
   const out = new AsciiLines(write, writeBytes);
   try {
-    for await (const row of rows) {
-      const servers = row.servers;
-      if (servers === undefined || !servers.allIPv4) {
-        out.text(text.row({ service: row.service, destinations: nosort ? row.destinations : sortDestinations(row.destinations) }));
-        continue;
-      }
-      out.text(text.service(row.service));
-      out.byte(0x0a);
-      const order = nosort ? undefined : sortedServers(servers);
-      for (let k = 0; k < servers.count; k++) serverLine(out, servers, order === undefined ? k : order[k]);
+    for await (const batch of rows) {
+      for (let r = 0; r < batch.length; r++) writeRow(out, batch[r], nosort, text);
     }
   } finally {
     // What was read before a failed dump is printed, as 1.31 prints every row before the one it cannot read.
     out.flush();
   }
+}
+
+function writeRow(out: AsciiLines, row: TableRow, nosort: boolean, text: PlainRowText): void {
+  const servers = row.servers;
+  if (servers === undefined || !servers.allIPv4) {
+    out.text(text.row({ service: row.service, destinations: nosort ? row.destinations : sortDestinations(row.destinations) }));
+    return;
+  }
+  out.text(text.service(row.service));
+  out.byte(0x0a);
+  const order = nosort ? undefined : sortedServers(servers);
+  for (let k = 0; k < servers.count; k++) serverLine(out, servers, order === undefined ? k : order[k]);
 }
 
 /** ipvsadm's order of IPv4 servers: address (compared as 1.31 does, wrapping), then port. */

@@ -1,7 +1,7 @@
 // /proc/net/ip_vs as the plain listings read it (commands/servers-file.ts)
 // and the table that takes from it the services it names as the dump does.
 import { readServersFile, sameService, type ServersFile } from '../../src/commands/servers-file';
-import { collect, savedTable, serversFileTable, SERVERS_FILE_ATTEMPTS } from '../../src/commands/table';
+import { collect, FILE_BATCH, savedTable, serversFileTable, SERVERS_FILE_ATTEMPTS } from '../../src/commands/table';
 import type { Destination, Service, ServiceKey } from '../../src/ipvs/types';
 import { serviceKey } from '../../src/ipvs/types';
 import type { ServiceWithDestinations } from '../../src/netlink/api';
@@ -182,6 +182,31 @@ describe('serversFileTable', () => {
     expect(reads).toBe(1);
     expect(ipvs.dumps.map(keyText)).toEqual(missed);
     expect(rows).toEqual(await expected(ipvs, missed));
+  });
+
+  test('rows come in batches: runs of file rows of at most FILE_BATCH, each dumped row alone, in the order asked', async () => {
+    const ipvs = new CountingIpvs();
+    const other = new CountingIpvs();
+    const count = 2 * FILE_BATCH + 100;
+    for (let i = 0; i < count; i++) {
+      const r = row(listedSvc(`tcp 10.2.${i >> 8}.${i & 255}:80`), listedDest(`10.64.${i >> 8}.${i & 255}:80`));
+      ipvs.entries.set(keyText(serviceKey(r.service)), r);
+      other.entries.set(keyText(serviceKey(r.service)), r);
+    }
+    const missed = [5, FILE_BATCH + 40, FILE_BATCH + 41].map((i) => keysOf(other)[i]);
+    for (const key of missed) other.entries.delete(key);
+    const table = serversFileTable(ipvs, () => procChunks(other.serversFile()));
+    const services = (await table.services()).slice().reverse();
+    const batches: string[][] = [];
+    for await (const batch of table.rows(services)) batches.push(batch.map((r) => keyText(serviceKey(r.service))));
+    expect(batches.flat()).toEqual(services.map((s) => keyText(serviceKey(s))));
+    // Backwards: the file's rows after the two missed together, those two, the rows down to the first missed, it, the rest.
+    const firstRun = count - 1 - (FILE_BATCH + 41);
+    const secondRun = FILE_BATCH + 40 - 6;
+    expect(Math.min(firstRun, secondRun)).toBeGreaterThan(FILE_BATCH);
+    const sizes = batches.map((b) => (missed.includes(b[0]) ? `dump ${b.length}` : b.length));
+    expect(sizes).toEqual([FILE_BATCH, firstRun - FILE_BATCH, 'dump 1', 'dump 1', FILE_BATCH, secondRun - FILE_BATCH, 'dump 1', 5]);
+    expect(ipvs.dumps.map(keyText)).toEqual(missed.slice().reverse());
   });
 
   test('a file that names a service the dump does not is read again, then the table is dumped service by service', async () => {

@@ -29,7 +29,7 @@ const cacheProblem = missing.length === 0 ? undefined
 
 const SHIPPED = [
   'README.md', 'bin/ipvsadm', 'bin/ipvsadm-realserver', 'bin/ipvsadm-restore', 'bin/ipvsadm-save', 'bin/start.js',
-  'dist/ipvsadm-realserver.cache', 'dist/ipvsadm-realserver.js', 'dist/ipvsadm.cache', 'dist/ipvsadm.js',
+  'dist/ipvsadm-realserver.cache', 'dist/ipvsadm-realserver.js', 'dist/ipvsadm-realserver.plain.cache', 'dist/ipvsadm.cache', 'dist/ipvsadm.js', 'dist/ipvsadm.plain.cache',
   'man/ipvsadm-apply.8', 'man/ipvsadm-drain.8', 'man/ipvsadm-realserver.8', 'man/ipvsadm-restore.8', 'man/ipvsadm-save.8', 'man/ipvsadm-top.8',
   'man/ipvsadm.8',
   'package.json',
@@ -167,12 +167,14 @@ describe('npm package', () => {
     expect(found.sort()).toEqual(pinned.map((p) => `${p.name}@${p.version}`).sort());
   });
 
-  needsInstall('the programs are in <prefix>/bin and run through #!/usr/bin/env node', () => {
+  needsInstall('the programs are in <prefix>/bin and run through #!/usr/bin/env -S node with their flags', () => {
     requireInstalled();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { NODE_FLAGS } = require(path.join(repo, 'bin', 'start.js')) as { NODE_FLAGS: string[] };
     for (const program of PROGRAMS) {
       const file = path.join(prefix(), 'bin', program);
       fs.accessSync(file, fs.constants.X_OK);
-      expect(`${program}: ${fs.readFileSync(file, 'utf8').split('\n')[0]}`).toBe(`${program}: #!/usr/bin/env node`);
+      expect(`${program}: ${fs.readFileSync(file, 'utf8').split('\n')[0]}`).toBe(`${program}: #!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
     }
     const bin = (program: string, args: string[]) => {
       const r = spawnSync(path.join(prefix(), 'bin', program), args, { encoding: 'utf8', input: '', timeout: 30_000 });

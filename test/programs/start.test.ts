@@ -65,7 +65,7 @@ describe('bin/start.js', () => {
   test('a cache that does not fit the bundle is ignored', () => {
     const c = checkout();
     made.push(c.dir);
-    fs.writeFileSync(path.join(c.dir, 'dist', 'ipvsadm.cache'), Buffer.from('not a code cache'));
+    for (const file of ['ipvsadm.cache', 'ipvsadm.plain.cache']) fs.writeFileSync(path.join(c.dir, 'dist', file), Buffer.from('not a code cache'));
     expect(c.run()).toMatchObject({ status: 0, stdout: 'cli ipvsadm ipvsadm.js function\n', stderr: '' });
   });
 
@@ -93,8 +93,49 @@ describe('bin/start.js', () => {
     };
     expect(start.BUNDLES).toEqual(['ipvsadm', 'ipvsadm-realserver']);
     fs.writeFileSync(start.bundlePaths('ipvsadm-realserver').cache, start.loadBundle(true, 'ipvsadm-realserver').cache);
-    expect(start.bundlePaths('ipvsadm-realserver').cache).toBe(path.join(c.dir, 'dist', 'ipvsadm-realserver.cache'));
+    expect(start.bundlePaths('ipvsadm-realserver').cache).toBe(path.join(c.dir, 'dist', 'ipvsadm-realserver.plain.cache'));
     expect(runRealServer()).toMatchObject({ status: 0, stdout: 'cli ipvsadm-realserver ipvsadm-realserver.js function\n', stderr: '' });
+  });
+
+  test('every program starts node with NODE_FLAGS, the flags its code cache is made with', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const start = require(path.join(REPO, 'bin', 'start.js')) as { NODE_FLAGS: string[] };
+    expect(start.NODE_FLAGS.length).toBeGreaterThan(0);
+    for (const program of ['ipvsadm', 'ipvsadm-save', 'ipvsadm-restore', 'ipvsadm-realserver']) {
+      const first = fs.readFileSync(path.join(REPO, 'bin', program), 'utf8').split('\n')[0];
+      expect(`${program}: ${first}`).toBe(`${program}: #!/usr/bin/env -S node ${start.NODE_FLAGS.join(' ')}`);
+    }
+  });
+
+  test('a node started with NODE_FLAGS takes <bundle>.cache, one started without them <bundle>.plain.cache', () => {
+    const c = checkout();
+    made.push(c.dir);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { NODE_FLAGS } = require(path.join(c.dir, 'bin', 'start.js')) as { NODE_FLAGS: string[] };
+    const startJs = JSON.stringify(path.join(c.dir, 'bin', 'start.js'));
+    const bundle = path.join(c.dir, 'dist', 'ipvsadm.js');
+    // Made, then tried, by a node started one way or the other; each says which file it used and whether V8 took it.
+    const tryCache = (flags: string[]) => {
+      const script = [
+        `const start = require(${startJs});`,
+        "const fs = require('fs'), vm = require('vm'), { wrap } = require('module');",
+        'const file = start.bundlePaths().cache;',
+        'fs.writeFileSync(file, start.loadBundle(true).cache);',
+        `const s = new vm.Script(wrap(fs.readFileSync(${JSON.stringify(bundle)}, 'utf8')), { filename: ${JSON.stringify(bundle)}, cachedData: fs.readFileSync(file) });`,
+        "process.stdout.write(require('path').basename(file) + ' ' + s.cachedDataRejected);",
+      ].join('\n');
+      return spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' }).stdout;
+    };
+    expect(tryCache(NODE_FLAGS)).toBe('ipvsadm.cache false');
+    expect(tryCache([])).toBe('ipvsadm.plain.cache false');
+    // Each is V8's for its own flags only: the other way, it is rejected.
+    const crossed = [
+      `const start = require(${startJs});`,
+      "const fs = require('fs'), vm = require('vm'), { wrap } = require('module');",
+      `const s = new vm.Script(wrap(fs.readFileSync(${JSON.stringify(bundle)}, 'utf8')), { filename: ${JSON.stringify(bundle)}, cachedData: fs.readFileSync(start.bundlePaths('ipvsadm', true).cache) });`,
+      'process.stdout.write(String(s.cachedDataRejected));',
+    ].join('\n');
+    expect(spawnSync(process.execPath, ['-e', crossed], { encoding: 'utf8' }).stdout).toBe('true');
   });
 
   test('bin/ipvsadm-realserver starts its own bundle', () => {
@@ -109,9 +150,11 @@ describe('bin/start.js', () => {
     expect(fs.readFileSync(realserver, 'utf8')).not.toMatch(/src\/(cli|commands|render|restore)\//);
   });
 
-  test('the build writes the cache beside the bundle', () => {
+  test('the build writes both caches beside the bundle', () => {
     for (const name of ['ipvsadm', 'ipvsadm-realserver']) {
-      expect(fs.existsSync(path.join(REPO, 'dist', `${name}.cache`)) || !fs.existsSync(path.join(REPO, 'dist', `${name}.js`))).toBe(true);
+      if (!fs.existsSync(path.join(REPO, 'dist', `${name}.js`))) continue;
+      expect(fs.existsSync(path.join(REPO, 'dist', `${name}.cache`))).toBe(true);
+      expect(fs.existsSync(path.join(REPO, 'dist', `${name}.plain.cache`))).toBe(true);
     }
   });
 });

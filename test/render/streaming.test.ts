@@ -57,7 +57,7 @@ describe('liveTable', () => {
     const table = liveTable(ipvs);
     const services = (await table.services()).slice().reverse();
     const seen: Service[] = [];
-    for await (const r of table.rows(services)) seen.push(r.service);
+    for await (const batch of table.rows(services)) seen.push(...batch.map((r) => r.service));
     expect(seen).toEqual(services);
     expect(ipvs.maxInFlight).toBeGreaterThan(1);
     expect(ipvs.maxInFlight).toBeLessThanOrEqual(READ_AHEAD);
@@ -69,7 +69,7 @@ describe('liveTable', () => {
     const table = liveTable(ipvs);
     const got: Service[] = [];
     const failure = await (async () => {
-      for await (const r of table.rows(await table.services())) got.push(r.service);
+      for await (const batch of table.rows(await table.services())) got.push(...batch.map((r) => r.service));
     })().catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(QueryError);
     expect((failure as QueryError).operation).toBe('get-dests');
