@@ -28,12 +28,13 @@ const BUNDLES = ['ipvsadm', 'ipvsadm-realserver'];
  * The V8 flags every program in bin/ starts node with (its #! line; a test
  * holds them together). In the kernel lab, where the tool is measured, a
  * thread switch, a clock read and a page touched for the first time each
- * cost tens of microseconds: V8's background threads (compiler, parallel
- * and concurrent GC) cost more than they save a program that runs for a
- * second or two, and a young generation that stays at 1 MiB touches fewer
- * pages (bench/RESULTS.md, seventh round).
+ * cost tens of microseconds, and V8's background threads (compiler,
+ * parallel and concurrent GC) cost a one-CPU guest more than they save a
+ * program that runs for a second or two (bench/RESULTS.md, seventh round).
+ * `--max-semi-space-size=1` helped `-L -n` too, but made `--stats`, whose
+ * servers all live to the end, 40 % slower: not taken.
  */
-const NODE_FLAGS = ['--single-threaded', '--max-semi-space-size=1'];
+const NODE_FLAGS = ['--single-threaded'];
 
 /** Whether this node was started with NODE_FLAGS (as the programs are), so takes `<bundle>.cache`. */
 function startedWithFlags() {
