@@ -205,36 +205,20 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
       case DEST.STATS64:
         if (!stats.take(data, v, n, 64)) return undefined;
         break;
-      case DEST.FWD_METHOD:
+      default: {
+        // The rest are u32s, or unknown.
         if (n !== 4) return undefined;
-        fwdMethod = u32le(data, v);
-        break;
-      case DEST.WEIGHT:
-        if (n !== 4) return undefined;
-        weight = u32le(data, v);
-        break;
-      case DEST.U_THRESH:
-        if (n !== 4) return undefined;
-        upper = u32le(data, v);
-        break;
-      case DEST.L_THRESH:
-        if (n !== 4) return undefined;
-        lower = u32le(data, v);
-        break;
-      case DEST.ACTIVE_CONNS:
-        if (n !== 4) return undefined;
-        active = u32le(data, v);
-        break;
-      case DEST.INACT_CONNS:
-        if (n !== 4) return undefined;
-        inactive = u32le(data, v);
-        break;
-      case DEST.PERSIST_CONNS:
-        if (n !== 4) return undefined;
-        persistent = u32le(data, v);
-        break;
-      default:
-        return undefined;
+        const u32 = u32le(data, v);
+        const type = attributeType(data, at);
+        if (type === DEST.FWD_METHOD) fwdMethod = u32;
+        else if (type === DEST.WEIGHT) weight = u32;
+        else if (type === DEST.U_THRESH) upper = u32;
+        else if (type === DEST.L_THRESH) lower = u32;
+        else if (type === DEST.ACTIVE_CONNS) active = u32;
+        else if (type === DEST.INACT_CONNS) inactive = u32;
+        else if (type === DEST.PERSIST_CONNS) persistent = u32;
+        else return undefined;
+      }
     }
     at += align4(len);
   }
@@ -319,20 +303,16 @@ export function fastService(data: Buffer, start: number, end: number, counters =
       case SVC.STATS64:
         if (!stats.take(data, v, n, 64)) return undefined;
         break;
-      case SVC.FWMARK:
+      default: {
+        // The rest are u32s, or unknown.
         if (n !== 4) return undefined;
-        fwmark = u32le(data, v);
-        break;
-      case SVC.TIMEOUT:
-        if (n !== 4) return undefined;
-        timeout = u32le(data, v);
-        break;
-      case SVC.NETMASK:
-        if (n !== 4) return undefined;
-        netmask = u32le(data, v);
-        break;
-      default:
-        return undefined;
+        const u32 = u32le(data, v);
+        const type = attributeType(data, at);
+        if (type === SVC.FWMARK) fwmark = u32;
+        else if (type === SVC.TIMEOUT) timeout = u32;
+        else if (type === SVC.NETMASK) netmask = u32;
+        else return undefined;
+      }
     }
     at += align4(len);
   }
