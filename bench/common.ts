@@ -16,7 +16,7 @@ export const NODE = process.execPath;
 /** A row of the main table: the same command, real against ours against bare node. */
 export interface Row {
   name: string;
-  unit: 'ms' | 'MiB';
+  unit: 'ms' | 'MiB' | 'faults';
   real?: Summary;
   ours?: Summary;
   node?: Summary;

@@ -1,5 +1,7 @@
 // Running commands and measuring them: wall clock (process.hrtime around
-// spawnSync) and peak RSS (GNU time's %M, i.e. the child's ru_maxrss).
+// spawnSync), page faults (the children's minor faults this process has
+// reaped, read from /proc/self/stat before and after) and peak RSS (GNU
+// time's %M, i.e. the child's ru_maxrss).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -23,6 +25,29 @@ export interface RunResult {
   stderr: Buffer;
   /** Set when the command could not run or was killed at the time limit. */
   error?: string;
+  /** Minor page faults of the command and the children it waited for; undefined where /proc/self/stat cannot tell. */
+  minorFaults?: number;
+}
+
+/**
+ * cminflt of a /proc/PID/stat line: the minor faults of the children this
+ * process has waited for (field 10 after the name, which is in parentheses
+ * and may hold spaces or parentheses itself); undefined when the line is not
+ * one.
+ */
+export function childMinorFaults(stat: string): number | undefined {
+  const afterName = stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/);
+  // state ppid pgrp session tty_nr tpgid flags minflt cminflt: the 9th.
+  const value = Number(afterName[8]);
+  return stat.includes(')') && afterName.length > 8 && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+function reapedMinorFaults(): number | undefined {
+  try {
+    return childMinorFaults(fs.readFileSync('/proc/self/stat', 'latin1'));
+  } catch {
+    return undefined;
+  }
 }
 
 const MAX_OUTPUT = 1024 * 1024 * 1024;
@@ -32,6 +57,8 @@ export function runOnce(cmd: Command, timeoutMs: number, wrapper: readonly strin
   const argv = [...wrapper, ...cmd.argv];
   const stdinFd = cmd.stdinFile !== undefined ? fs.openSync(cmd.stdinFile, 'r') : 'ignore';
   try {
+    // A spawned child is reaped before spawnSync returns, so its faults are in the difference; the reads are outside the clock.
+    const faultsBefore = reapedMinorFaults();
     const t0 = process.hrtime.bigint();
     const r = spawnSync(argv[0], argv.slice(1), {
       stdio: [stdinFd, 'pipe', 'pipe'],
@@ -40,10 +67,12 @@ export function runOnce(cmd: Command, timeoutMs: number, wrapper: readonly strin
       maxBuffer: MAX_OUTPUT,
     });
     const ms = nsToMs(process.hrtime.bigint() - t0);
+    const faultsAfter = reapedMinorFaults();
     const res: RunResult = {
       ms, status: r.status, signal: r.signal,
       stdout: r.stdout ?? Buffer.alloc(0), stderr: r.stderr ?? Buffer.alloc(0),
     };
+    if (faultsBefore !== undefined && faultsAfter !== undefined) res.minorFaults = faultsAfter - faultsBefore;
     if (r.error) {
       const e = r.error as NodeJS.ErrnoException;
       res.error = e.code === 'ETIMEDOUT' ? `killed after the ${Math.round(timeoutMs / 1000)} s time limit` : e.message;
@@ -102,6 +131,9 @@ function readMaxRss(cmd: Command, out: string): number {
  * same for every command, and `kib` holds its peak RSS samples: for commands
  * that run for seconds, a separate set of runs for memory would cost more
  * than time's own fork and exec, which the wall clock then includes.
+ * `faults` holds each timed run's minor page faults (empty where they cannot
+ * be read): in the kernel lab a page touched for the first time costs about
+ * 100 us, so they explain much of the time there (bench/RESULTS.md).
  */
 export function timeInterleaved(
   cmds: readonly Command[],
@@ -112,9 +144,10 @@ export function timeInterleaved(
     after?: (cmd: Command, index: number, run: number, result: RunResult) => void;
     rssDir?: string;
   },
-): { samples: number[][]; last: RunResult[]; kib: number[][] } {
+): { samples: number[][]; last: RunResult[]; kib: number[][]; faults: number[][] } {
   const samples: number[][] = cmds.map(() => []);
   const kib: number[][] = cmds.map(() => []);
+  const faults: number[][] = cmds.map(() => []);
   const rssFile = o.rssDir !== undefined ? path.join(o.rssDir, 'maxrss') : undefined;
   const wrapper = rssFile !== undefined ? [GNU_TIME, '-f', '%M', '-o', rssFile] : [];
   const last: RunResult[] = [];
@@ -130,10 +163,11 @@ export function timeInterleaved(
       if (rssFile !== undefined) fs.rmSync(rssFile, { force: true });
       const res = expectSuccess(cmd, runOnce(cmd, o.timeoutMs, wrapper));
       samples[i].push(res.ms);
+      if (res.minorFaults !== undefined) faults[i].push(res.minorFaults);
       if (rssFile !== undefined) kib[i].push(readMaxRss(cmd, rssFile));
       last[i] = res;
       o.after?.(cmd, i, r, res);
     });
   }
-  return { samples, last, kib };
+  return { samples, last, kib, faults };
 }

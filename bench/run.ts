@@ -16,7 +16,7 @@ import { describeDifference, sameBehaviour } from './compare';
 import { Command, GNU_TIME, canMeasureRss, expectSuccess, peakRssKiB, runOnce, timeInterleaved } from './measure';
 import { buildFloor, floorDump, floorSend, parseDumpReport, parseSendReport, writePreEncoded } from './floor';
 import { BenchOptions, Group, parseOptions, shapeName } from './options';
-import { formatRatio, formatValue, ratio, summarize } from './stats';
+import { formatRatio, formatValue, ratio, summarize, type Summary } from './stats';
 import { restoreFile, type TableShape } from './tablefile';
 
 const color = new chalk.Instance({ level: process.stdout.isTTY ? 1 : 0 });
@@ -56,6 +56,17 @@ function baselineLabel(bundle: string): string {
   }
 }
 
+/** Summaries of each command's page faults, undefined for one whose faults could not be read. */
+function faultSummaries(faults: readonly number[][]): (Summary | undefined)[] {
+  return faults.map((f) => (f.length > 0 ? summarize(f) : undefined));
+}
+
+/** A row of minor page faults beside a timed row (the lab's time is much of it: bench/RESULTS.md, seventh round). */
+function pushFaults(ctx: Context, name: string, f: { real?: Summary; ours?: Summary; node?: Summary }): void {
+  if (f.ours === undefined) return;
+  ctx.rows.push({ name: `page faults: ${name}`, unit: 'faults', ...f, identical: '-' });
+}
+
 function startup(ctx: Context): void {
   clearTable(ctx);
   const requireBundle: Command = { label: 'node -e require(bundle)', argv: [NODE, '-e', `require(${JSON.stringify(BUNDLE)})`] };
@@ -67,9 +78,11 @@ function startup(ctx: Context): void {
     fs.writeFileSync(launcher, `'use strict';\nrequire(${JSON.stringify(baseline)}).cli('ipvsadm');\n`);
     cmds.push({ label: 'baseline -L -n', argv: [NODE, launcher, '-L', '-n'] });
   }
-  const { samples, last } = timeInterleaved(cmds, { runs: ctx.o.runs, warmup: ctx.o.warmup, timeoutMs: ctx.timeoutMs });
+  const { samples, last, faults } = timeInterleaved(cmds, { runs: ctx.o.runs, warmup: ctx.o.warmup, timeoutMs: ctx.timeoutMs });
   const s = samples.map((x) => summarize(x));
+  const f = faultSummaries(faults);
   ctx.rows.push({ name: 'start-up: -L -n, empty table', unit: 'ms', real: s[0], ours: s[1], node: s[4], identical: verdict(ctx, '-L -n (empty)', last[1], last[0]) });
+  pushFaults(ctx, '-L -n, empty table', { real: f[0], ours: f[1], node: f[4] });
   if (baseline !== undefined) {
     const label = baselineLabel(baseline);
     const name = `start-up: -L -n, empty table, bundle of ${label}`;
@@ -155,7 +168,8 @@ function listing(ctx: Context): void {
     loadTable(ctx, shape);
     const floor = floorDump(floorOf(ctx));
     const cmds = [floor, ...LISTINGS.flatMap((v) => [real(v.join(' '), ...v), ours(v.join(' '), ...v)])];
-    const { samples, last } = timeInterleaved(cmds, { runs: ctx.o.runs, warmup: ctx.o.warmup, timeoutMs: ctx.timeoutMs });
+    const { samples, last, faults } = timeInterleaved(cmds, { runs: ctx.o.runs, warmup: ctx.o.warmup, timeoutMs: ctx.timeoutMs });
+    const f = faultSummaries(faults);
     const report = parseDumpReport(last[0].stdout.toString());
     const floorOk = report.services === shape.services && report.destinations === shape.services * shape.dests;
     if (!floorOk) ctx.notes.push(`listing ${name}: the floor read ${report.services} services, ${report.destinations} servers`);
@@ -166,6 +180,7 @@ function listing(ctx: Context): void {
       const oursSummary = summarize(samples[2 + 2 * i]);
       const identical = verdict(ctx, rowName, last[2 + 2 * i], last[1 + 2 * i]);
       ctx.rows.push({ name: rowName, unit: 'ms', real: realSummary, ours: oursSummary, identical });
+      pushFaults(ctx, `${v.join(' ')} (${name})`, { real: f[1 + 2 * i], ours: f[2 + 2 * i] });
       ctx.ratios.push({ name: `listing: ours ${v.join(' ')} (${name})`, unit: 'ms', measured: oursSummary, against: `floor (${report.datagrams} datagrams)`, reference: floorSummary, correct: identical });
       if (i < 2) ctx.ratios.push({ name: `listing: real ${v.join(' ')} (${name})`, unit: 'ms', measured: realSummary, against: 'floor', reference: floorSummary, correct: floorOk ? 'yes' : 'no' });
     });
@@ -239,7 +254,7 @@ function facts(o: BenchOptions): string[] {
     `${o.runs} timed run(s) per command, interleaved; warm-up ${o.warmup}`,
     `apply group: ${o.applyServices} x ${o.applyDests}; reload group: ${o.reloadServices} services, ${o.reloadDests} destinations; `
       + `changes: ${o.changePercent} % of the lines, seed ${o.seed}${o.baselineBundle !== undefined ? `; baseline bundle ${o.baselineBundle}` : ''}`,
-    `time: wall clock of spawnSync (process.hrtime), median (min); peak RSS: ${canMeasureRss() ? `${GNU_TIME} -f %M (child ru_maxrss)` : 'not measured'}`,
+    `time: wall clock of spawnSync (process.hrtime), median (min); page faults: the child's minor faults (cminflt of /proc/self/stat around it); peak RSS: ${canMeasureRss() ? `${GNU_TIME} -f %M (child ru_maxrss)` : 'not measured'}`,
   ];
 }
 
