@@ -173,7 +173,8 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
     if (len === 0) return undefined;
     const v = at + NLA_HDRLEN;
     const n = len - NLA_HDRLEN;
-    switch (attributeType(data, at)) {
+    const type = attributeType(data, at);
+    switch (type) {
       case DEST.ADDR:
         if (n > 16) return undefined;
         addrAt = v;
@@ -209,7 +210,6 @@ export function fastDestination(data: Buffer, start: number, end: number, servic
         // The rest are u32s, or unknown.
         if (n !== 4) return undefined;
         const u32 = u32le(data, v);
-        const type = attributeType(data, at);
         if (type === DEST.FWD_METHOD) fwdMethod = u32;
         else if (type === DEST.WEIGHT) weight = u32;
         else if (type === DEST.U_THRESH) upper = u32;
@@ -269,7 +269,8 @@ export function fastService(data: Buffer, start: number, end: number, counters =
     if (len === 0) return undefined;
     const v = at + NLA_HDRLEN;
     const n = len - NLA_HDRLEN;
-    switch (attributeType(data, at)) {
+    const type = attributeType(data, at);
+    switch (type) {
       case SVC.AF:
         if (n !== 2) return undefined;
         family = u16le(data, v);
@@ -307,7 +308,6 @@ export function fastService(data: Buffer, start: number, end: number, counters =
         // The rest are u32s, or unknown.
         if (n !== 4) return undefined;
         const u32 = u32le(data, v);
-        const type = attributeType(data, at);
         if (type === SVC.FWMARK) fwmark = u32;
         else if (type === SVC.TIMEOUT) timeout = u32;
         else if (type === SVC.NETMASK) netmask = u32;
