@@ -453,6 +453,20 @@ describe('a table that changes while apply reads it', () => {
     });
   });
 
+  test('a later read reads the servers only of services it has not read with the same settings', async () => {
+    // Dump 1 skips fwmark 7 and shows the UDP service with another scheduler; dumps 2 and 3 agree.
+    const kernel = await shifting((dump, services) =>
+      dump === 1 ? withoutFwmark7(services).map((s) => (s.protocol === 17 ? { ...s, scheduler: 'rr' } : s)) : services);
+    const r = await run(['apply', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
+    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(kernel.dumps).toBe(3);
+    const tcp = keyText({ family: 2, protocol: 6, address: '10.0.0.1', port: 80 });
+    const udp = keyText({ family: 2, protocol: 17, address: '10.0.0.2', port: 53 });
+    const fwmark = keyText({ family: 2, fwmark: 7 });
+    expect([...kernel.serversRead].sort()).toEqual([tcp, udp, udp, fwmark].sort());
+    expect(await saved(kernel)).toBe(await saved(await restored(NEW)));
+  });
+
   test('with --only, the servers of services outside the scope are never read', async () => {
     const kernel = await shifting((_, services) => services);
     const r = await run(['apply', '--only', 'udp', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
