@@ -14,8 +14,11 @@
 // The writer's own changes show the churn is real: 1.31's `-S -n`, taken
 // while it runs, is counted against the services nobody changes.
 //
+// A second test runs diff against a writer that changes the table in bursts
+// longer than ten reads back to back (the waits between reads, apply/live.ts).
+//
 // By hand, for longer, or against another build of ours (a checkout's bin/ipvsadm):
-//   FUZZ_CHURN_ROUNDS=N [FUZZ_CHURN_OURS=/path/to/bin/ipvsadm] \
+//   FUZZ_CHURN_ROUNDS=N FUZZ_BURST_ROUNDS=N [FUZZ_CHURN_OURS=/path/to/bin/ipvsadm] \
 //     node scripts/test.js --kernel-only --shards=1 apply-churn
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -189,4 +192,70 @@ test(`${ROUNDS} applies --only ${SCOPE} under churn outside the scope: the scope
     `apply under churn: ${ROUNDS} applies ${JSON.stringify(counts)}; the writer added and deleted ${CHURNED} services ` +
     `${churn.cycles()} times; 1.31's -S -n missed or repeated an unchanged service in ${torn} of ${listings} listings\n`,
   );
+}, SLOW);
+
+// A writer that works in bursts longer than ten reads back to back: 1.31's
+// -R, fed a stream of -E lines that change the scheduler of one service (in
+// the table, not in the file) for BURST_MS, then nothing for GAP_MS, over
+// and over. Each write changes the services a read compares, so no read
+// stands inside a burst. Ten reads back to back take well under a second
+// here and often fall inside one burst (a build without the waits failed
+// the second of three diffs); apply and diff wait between reads (25 ms
+// doubling to 1 s, about 4.6 s in all), and waits of at most 1 s cannot
+// step over a gap of 1.5 s, so one read lands in a gap.
+const BURST_MS = 4000;
+const GAP_MS = 1500;
+const BURST_ROUNDS = Number(process.env.FUZZ_BURST_ROUNDS ?? 3);
+const SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'sh'];
+
+test(`${BURST_ROUNDS} diffs against a writer busy for ${BURST_MS} ms at a time with ${GAP_MS} ms between: each finds a gap and prints the plan`, async () => {
+  real(['-C']);
+  // Enough services that one dump outlasts the writer's pause between two writes (about 5 ms).
+  const services = 800;
+  const at = (i: number) => vip(75, 0, i);
+  const server = (i: number) => `10.76.${Math.floor(i / 250)}.${(i % 250) + 1}:8080`;
+  const table = Array.from({ length: services }, (_, i) => [`-A -t ${at(i)} -s rr`, `-a -t ${at(i)} -r ${server(i)} -m -w 1`]).flat();
+  const rules = Array.from({ length: services }, (_, i) => [`-A -t ${at(i)} -s rr`, `-a -t ${at(i)} -r ${server(i)} -m -w 2`]).flat();
+  const flipped = '-t 10.77.0.1:80';
+  realOk(['-R'], `${[...table, `-A ${flipped} -s rr`].join('\n')}\n`);
+  const file = path.join(scratch, 'burst.rules');
+  fs.writeFileSync(file, `${rules.join('\n')}\n`);
+  // The plan with the table still: the file's weights, and the flipped service deleted (whatever its scheduler).
+  const still = start('ours', ['diff', file], undefined, OURS);
+  const expected = await still.done;
+  expect({ status: expected.status, stderr: expected.stderr }).toEqual({ status: 1, stderr: '' });
+  expect(expected.stdout).toContain(`-D ${flipped}`);
+
+  const writer = start('real', ['-R'], 'pipe');
+  let writing = true;
+  let flips = 0;
+  const feeding = (async () => {
+    while (writing) {
+      const burstEnd = Date.now() + BURST_MS;
+      while (writing && Date.now() < burstEnd) {
+        // Through five schedulers, so each write leaves the service with another one than the last.
+        const lines = Array.from({ length: 4 }, (_, i) => `-E ${flipped} -s ${SCHEDULERS[(flips + i) % SCHEDULERS.length]}`);
+        flips += lines.length;
+        writer.stdin!.write(`${lines.join('\n')}\n`);
+        await sleep(5);
+      }
+      await sleep(GAP_MS);
+    }
+  })();
+  try {
+    for (let round = 1; round <= BURST_ROUNDS; round++) {
+      const diff = await start('ours', ['diff', file], undefined, OURS).done;
+      expect({ round, status: diff.status, stderr: diff.stderr, stdout: diff.stdout }).toEqual({ round, status: 1, stderr: '', stdout: expected.stdout });
+      // The next diff starts at another point of the writer's cycle.
+      await sleep(700 * round);
+    }
+  } finally {
+    writing = false;
+    await feeding;
+    writer.stdin!.end();
+  }
+  const w = await writer.done;
+  expect({ status: w.status, stderr: w.stderr }).toEqual({ status: 0, stderr: '' });
+  process.stdout.write(`diff against a writer in bursts: ${BURST_ROUNDS} diffs found a gap; the writer changed a scheduler ${flips} times\n`);
+  real(['-C']);
 }, SLOW);

@@ -5,7 +5,7 @@ import { KernelError } from '../../src/netlink/errors';
 import { FakeIpvs, keyText } from '../support/fake-ipvs';
 import { serviceKey, type Destination, type Service, type ServiceKey } from '../../src/ipvs/types';
 import type { ServiceWithDestinations } from '../../src/netlink/api';
-import { LIVE_READS } from '../../src/commands/apply/live';
+import { LIVE_READS, READ_PAUSES_MS } from '../../src/commands/apply/live';
 import { makeDeps, run } from './harness';
 import { runProgram } from '../../src/programs/ipvsadm';
 
@@ -437,7 +437,7 @@ describe('a table that changes while apply reads it', () => {
       dump === 1 ? services.map((s) => (s.protocol === 17 ? { ...s, scheduler: 'rr' } : s)) : services);
     const r = await run(['diff', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
     expect(r).toEqual({ status: 1, stdout: PLAN, stderr: '' });
-    expect(kernel.dumps).toBe(3);
+    expect(kernel.dumps).toBe(4); // dumps 1 and 2 disagree; after a wait, 3 and 4 agree
   });
 
   test('a table that never reads the same twice: apply fails in one line and changes nothing; diff exits 2', async () => {
@@ -459,12 +459,37 @@ describe('a table that changes while apply reads it', () => {
       dump === 1 ? withoutFwmark7(services).map((s) => (s.protocol === 17 ? { ...s, scheduler: 'rr' } : s)) : services);
     const r = await run(['apply', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
     expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
-    expect(kernel.dumps).toBe(3);
+    expect(kernel.dumps).toBe(4);
     const tcp = keyText({ family: 2, protocol: 6, address: '10.0.0.1', port: 80 });
     const udp = keyText({ family: 2, protocol: 17, address: '10.0.0.2', port: 53 });
     const fwmark = keyText({ family: 2, fwmark: 7 });
     expect([...kernel.serversRead].sort()).toEqual([tcp, udp, udp, fwmark].sort());
     expect(await saved(kernel)).toBe(await saved(await restored(NEW)));
+  });
+
+  test('between two reads apply waits, twice as long each time, and starts the next read with a dump of its own', async () => {
+    const kernel = await shifting((dump, services) => (dump % 2 === 1 ? withoutFwmark7(services) : services));
+    const waits: number[] = [];
+    const clock = { now: () => 0, sleep: async (ms: number) => void waits.push(ms) };
+    const r = await run(['apply', 'new.rules'], { kernel, clock, files: { 'new.rules': NEW } });
+    expect(r.status).toBe(1);
+    expect(waits).toEqual([25, 50, 100, 200, 400, 800, 1000, 1000, 1000]);
+    expect(waits).toEqual(READ_PAUSES_MS);
+    expect(kernel.dumps).toBe(2 * LIVE_READS);
+  });
+
+  test('a signal between two reads: apply stops reading, changes nothing and ends as interrupted', async () => {
+    const kernel = await shifting((dump, services) => (dump % 2 === 1 ? withoutFwmark7(services) : services));
+    const waits: number[] = [];
+    const clock = { now: () => 0, sleep: async (ms: number) => void waits.push(ms) };
+    // received() is asked once after each read that does not stand; the third time, the signal is there.
+    const r = await run(['apply', 'new.rules'], { kernel, clock, signal: 'SIGINT', signalAfter: 2, files: { 'new.rules': NEW } });
+    expect(r).toEqual({
+      status: 130, stdout: '', stderr: 'ipvsadm: apply: interrupted by SIGINT\nipvsadm: apply: rolled back, the table is as it was\n',
+    });
+    expect(waits).toEqual([25, 50]);
+    expect(kernel.dumps).toBe(6);
+    expect(kernel.calls).toEqual([]);
   });
 
   test('with --only, the servers of services outside the scope are never read', async () => {

@@ -45,11 +45,18 @@ export async function runExtension(
   try {
     let read;
     try {
-      read = await readLive(ctx.api, scopes);
+      read = await readLive(ctx.api, scopes, { pause: session.clock.sleep, stopped: () => session.interrupted() !== undefined });
     } catch (error) {
       return { kind: 'query-failed', error: new QueryError('get-services', error) };
     }
-    if (!read.settled) return { kind: 'unsettled', command: inv.command, reads: read.reads };
+    if (!read.settled) {
+      // Stopped by a signal between two reads: nothing was changed, as when one comes before the first change.
+      const signal = session.interrupted();
+      if (changing && signal !== undefined) {
+        return { kind: 'applied', outcome: { kind: 'interrupted', signal, rollback: { ok: true } }, steps: [], verbose: inv.verbose };
+      }
+      return { kind: 'unsettled', command: inv.command, reads: read.reads };
+    }
     const live = read.table;
     const steps = planChanges(rules.services, live, scopes);
     if (!changing) return { kind: 'plan', steps, diff: inv.command === 'diff' };

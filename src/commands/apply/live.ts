@@ -26,6 +26,13 @@
  * an earlier read are as old as that read; a change to them since counts as
  * one made after apply read the table, like one made while it plans.
  *
+ * Between two reads apply waits, twice as long each time (READ_PAUSES_MS,
+ * about 4.6 s in all), and starts the next read with a dump of its own: a
+ * writer that works in bursts longer than ten reads (keepalived reloading
+ * thousands of services, a restore at boot) leaves a gap within the waits,
+ * where ten reads back to back would all have fallen inside one burst.
+ * A program that stops on a signal is asked before each wait.
+ *
  * Only the servers of services in scope are read: no other is ever planned,
  * and an apply confined to a few services of a large table reads no more.
  */
@@ -37,6 +44,17 @@ import { withinScopes, type Scope } from './scope';
 
 /** How many reads an apply makes before it gives up on a table that keeps changing. */
 export const LIVE_READS = 10;
+
+/** The wait before each read after the first, in milliseconds. */
+export const READ_PAUSES_MS: readonly number[] = Array.from({ length: LIVE_READS - 1 }, (_, i) => Math.min(25 * 2 ** i, 1000));
+
+/** How reads are spaced: a wait, and whether to stop reading (a signal came). */
+export interface ReadPacing {
+  pause(ms: number): Promise<void>;
+  stopped(): boolean;
+}
+
+const BACK_TO_BACK: ReadPacing = { pause: async () => undefined, stopped: () => false };
 
 export type LiveRead =
   | { settled: true; table: ServiceWithDestinations[] }
@@ -72,12 +90,16 @@ function agree(first: ReadonlyMap<string, Service> | undefined, second: Readonly
   return true;
 }
 
-/** The services in scope with their servers, from a read two dumps agree on; a failed dump throws. */
-export async function readLive(api: IpvsApi, scopes: readonly Scope[]): Promise<LiveRead> {
+/**
+ * The services in scope with their servers, from a read two dumps agree on;
+ * a failed dump throws. Unsettled after LIVE_READS reads, or when `pacing`
+ * says to stop before a wait.
+ */
+export async function readLive(api: IpvsApi, scopes: readonly Scope[], pacing: ReadPacing = BACK_TO_BACK): Promise<LiveRead> {
   /** Each service's servers as last read, with the settings the service had in the dump they were read for. */
   const read = new Map<string, ServiceWithDestinations>();
   let services = byIdentity(await servicesInScope(api, scopes));
-  for (let attempt = 1; attempt <= LIVE_READS; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const listed = [...(services?.values() ?? [])];
     const unread = listed.filter((service) => {
       const known = read.get(serviceId(service));
@@ -90,7 +112,8 @@ export async function readLive(api: IpvsApi, scopes: readonly Scope[]): Promise<
     if (agree(services, again)) {
       return { settled: true, table: listed.map((service) => ({ service, destinations: read.get(serviceId(service))!.destinations })) };
     }
-    services = again;
+    if (attempt === LIVE_READS || pacing.stopped()) return { settled: false, reads: attempt };
+    await pacing.pause(READ_PAUSES_MS[attempt - 1]);
+    services = byIdentity(await servicesInScope(api, scopes));
   }
-  return { settled: false, reads: LIVE_READS };
 }
