@@ -12,9 +12,9 @@
  * So the services in scope are dumped again once their servers are read, and
  * the read stands only when the two dumps name the same services with the
  * same settings (a service repeated with the same settings counts once).
- * Otherwise the second dump becomes the first of a new read, up to
- * LIVE_READS reads. Two dumps that skip the same service are not impossible,
- * but a skip needs a change at the right moment, and both would need one.
+ * Otherwise apply reads again, up to LIVE_READS reads. Two dumps that skip
+ * the same service are not impossible, but a skip needs a change at the
+ * right moment, and both would need one.
  *
  * A read after the first reads the servers only of the services it has not
  * read with the same settings. Two dumps agree only when no other writer
