@@ -428,7 +428,7 @@ describe('a table that changes while apply reads it', () => {
     const kernel = await shifting((dump, services) => (dump === 2 ? [...services, { ...services[2], scheduler: 'rr' }] : services));
     const r = await run(['apply', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
     expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
-    expect(kernel.dumps).toBe(4); // dumps 1 and 2 disagree, 2 and 3 too; 3 and 4 agree
+    expect(kernel.dumps).toBe(4); // dumps 1 and 2 disagree; after a wait, 3 and 4 agree
     expect(await saved(kernel)).toBe(await saved(await restored(NEW)));
   });
 
@@ -454,7 +454,7 @@ describe('a table that changes while apply reads it', () => {
   });
 
   test('a later read reads the servers only of services it has not read with the same settings', async () => {
-    // Dump 1 skips fwmark 7 and shows the UDP service with another scheduler; dumps 2 and 3 agree.
+    // Dump 1 skips fwmark 7 and shows the UDP service with another scheduler; after a wait, dumps 3 and 4 agree.
     const kernel = await shifting((dump, services) =>
       dump === 1 ? withoutFwmark7(services).map((s) => (s.protocol === 17 ? { ...s, scheduler: 'rr' } : s)) : services);
     const r = await run(['apply', 'new.rules'], { kernel, files: { 'new.rules': NEW } });
