@@ -212,30 +212,28 @@ test(`${BURST_ROUNDS} diffs against a writer busy for ${BURST_MS} ms at a time w
   real(['-C']);
   // Enough services that one dump outlasts the writer's pause between two writes (about 5 ms).
   const services = 800;
-  const at = (i: number) => vip(75, 0, i);
-  const server = (i: number) => `10.76.${Math.floor(i / 250)}.${(i % 250) + 1}:8080`;
-  const table = Array.from({ length: services }, (_, i) => [`-A -t ${at(i)} -s rr`, `-a -t ${at(i)} -r ${server(i)} -m -w 1`]).flat();
-  const rules = Array.from({ length: services }, (_, i) => [`-A -t ${at(i)} -s rr`, `-a -t ${at(i)} -r ${server(i)} -m -w 2`]).flat();
-  const flipped = '-t 10.77.0.1:80';
-  realOk(['-R'], `${[...table, `-A ${flipped} -s rr`].join('\n')}\n`);
+  const table = serviceLines(75, 0, services, (i) => `10.76.${Math.floor(i / 250)}.${(i % 250) + 1}:8080`);
+  const rules = table.map((line) => line.replace(/ -w 1$/, ' -w 2'));
+  const changing = '-t 10.77.0.1:80';
+  realOk(['-R'], `${[...table, `-A ${changing} -s rr`].join('\n')}\n`);
   const file = path.join(scratch, 'burst.rules');
   fs.writeFileSync(file, `${rules.join('\n')}\n`);
-  // The plan with the table still: the file's weights, and the flipped service deleted (whatever its scheduler).
+  // The plan with the table still: the file's weights, and the changing service deleted (whatever its scheduler).
   const still = start('ours', ['diff', file], undefined, OURS);
   const expected = await still.done;
   expect({ status: expected.status, stderr: expected.stderr }).toEqual({ status: 1, stderr: '' });
-  expect(expected.stdout).toContain(`-D ${flipped}`);
+  expect(expected.stdout).toContain(`-D ${changing}`);
 
   const writer = start('real', ['-R'], 'pipe');
   let writing = true;
-  let flips = 0;
+  let writes = 0;
   const feeding = (async () => {
     while (writing) {
       const burstEnd = Date.now() + BURST_MS;
       while (writing && Date.now() < burstEnd) {
         // Through five schedulers, so each write leaves the service with another one than the last.
-        const lines = Array.from({ length: 4 }, (_, i) => `-E ${flipped} -s ${SCHEDULERS[(flips + i) % SCHEDULERS.length]}`);
-        flips += lines.length;
+        const lines = Array.from({ length: 4 }, (_, i) => `-E ${changing} -s ${SCHEDULERS[(writes + i) % SCHEDULERS.length]}`);
+        writes += lines.length;
         writer.stdin!.write(`${lines.join('\n')}\n`);
         await sleep(5);
       }
@@ -256,6 +254,6 @@ test(`${BURST_ROUNDS} diffs against a writer busy for ${BURST_MS} ms at a time w
   }
   const w = await writer.done;
   expect({ status: w.status, stderr: w.stderr }).toEqual({ status: 0, stderr: '' });
-  process.stdout.write(`diff against a writer in bursts: ${BURST_ROUNDS} diffs found a gap; the writer changed a scheduler ${flips} times\n`);
+  process.stdout.write(`diff against a writer in bursts: ${BURST_ROUNDS} diffs found a gap; the writer changed a scheduler ${writes} times\n`);
   real(['-C']);
 }, SLOW);
