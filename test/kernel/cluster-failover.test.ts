@@ -93,10 +93,11 @@ function stopKeepalived(c: Cluster): void {
 const hasVip = (c: Cluster, role: 'd1' | 'd2'): boolean => c.sh(role, 'ip -o addr show dev eth0').includes(` ${VIP}/24 `);
 const daemons = (c: Cluster, role: 'd1' | 'd2'): string => c.ipvsadmOk(['-L', '--daemon'], { role });
 
-async function until(what: string, condition: () => boolean, timeoutMs: number, stepMs = 100): Promise<number> {
+/** Waits for `condition`; on a timeout, the error carries what `explain` says about the state it ended in. */
+async function until(what: string, condition: () => boolean, timeoutMs: number, stepMs = 100, explain?: () => string): Promise<number> {
   const started = Date.now();
   while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms${explain ? `\n${explain()}` : ''}`);
     await sleep(stepMs);
   }
   return Date.now() - started;
@@ -117,6 +118,14 @@ const notifyLogs = (c: Cluster): string =>
     const file = path.join(c.dir, `d${n}`, 'notify.log');
     return `d${n}:\n${fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''}`;
   }).join('');
+
+/** Each director's VIP, sync daemons and keepalived log, and the notify logs: what a wait that timed out needs to be understood. */
+const directorsState = (c: Cluster): string =>
+  (['d1', 'd2'] as const).map((role) => {
+    const log = path.join(c.dir, role, 'keepalived.log');
+    return `${role}: VIP ${hasVip(c, role) ? 'held' : 'not held'}\n${daemons(c, role)}` +
+      `keepalived log:\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').slice(-40).join('\n') : ''}\n`;
+  }).join('') + `notify logs:\n${notifyLogs(c)}`;
 
 const syncedToBackup = (c: Cluster): boolean => /ESTABLISHED/.test(c.ipvsadmOk(['-L', '-c', '-n'], { role: 'd2' }));
 
@@ -143,7 +152,7 @@ async function holdSyncedConnection(c: Cluster): Promise<string> {
     console.log(`held connection ${attempt} not synced to d2: VRRP changed state meanwhile; once more\n${diagnosis}`);
     c.sh('c', `pkill -f ${held} || true`);
     await until('d1 master with the VIP again, sync daemons in place', () =>
-      hasVip(c, 'd1') && !hasVip(c, 'd2') && /^master sync daemon/m.test(daemons(c, 'd1')) && /^backup sync daemon/m.test(daemons(c, 'd2')), 30_000, 500);
+      hasVip(c, 'd1') && !hasVip(c, 'd2') && /^master sync daemon/m.test(daemons(c, 'd1')) && /^backup sync daemon/m.test(daemons(c, 'd2')), 30_000, 500, () => directorsState(c));
   }
 }
 
@@ -167,7 +176,7 @@ describe.each(variants)('failover, $name', (v) => {
       startKeepalived(c, 2, confs[1]);
       // d1 wins the election; both notify scripts have run (tables applied, daemons in their roles).
       await until('d1 master with the VIP, sync daemons in place', () =>
-        hasVip(c, 'd1') && /^master sync daemon/m.test(daemons(c, 'd1')) && /^backup sync daemon/m.test(daemons(c, 'd2')), 60_000, 500);
+        hasVip(c, 'd1') && /^master sync daemon/m.test(daemons(c, 'd1')) && /^backup sync daemon/m.test(daemons(c, 'd2')), 60_000, 500, () => directorsState(c));
       // Both hold the whole table.
       const saved = c.ipvsadmOk(['-S', '-n'], { role: 'd1' });
       expect(saved.split('\n').filter((l) => l.startsWith('-a '))).toHaveLength(3);
@@ -184,7 +193,7 @@ describe.each(variants)('failover, $name', (v) => {
       await sleep(3000);
       const cutAt = Date.now();
       c.sh('lan', 'ip link set to-d1 down');
-      const takeoverMs = await until('d2 takes the VIP', () => hasVip(c, 'd2'), 30_000, 50);
+      const takeoverMs = await until('d2 takes the VIP', () => hasVip(c, 'd2'), 30_000, 50, () => directorsState(c));
       await sleep(8000);
       const report = await stream.stop(30_000);
       stream = undefined;
