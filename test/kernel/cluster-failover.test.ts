@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawn } from 'child_process';
 import { repoRoot } from '../differential/catalog';
+import { KEEPALIVED_EXAMPLE, notifyScript } from '../support/keepalived-example';
 import { sleep } from './apply-lab';
 import { requireLab } from './client-lab';
 import { Cluster, clusterForFile, lanAddress, natAddress, OURS, SERVERS, TRAFFIC_HELD, VIP } from './cluster-lab';
@@ -24,7 +25,6 @@ import { Stream, type StreamReport } from './reload-lab';
 requireLab();
 
 const REPO = repoRoot(__dirname);
-const EXAMPLE = path.join(REPO, 'examples', 'keepalived');
 const FAILOVER_MS = 240_000;
 /** Bounds far above what the lab shows (about 3 advert intervals), far below a failover that did not happen. */
 const MAX_TAKEOVER_MS = { shipped: 8000, fast: 4000 };
@@ -42,19 +42,19 @@ function writeKeepalived(c: Cluster, n: 1 | 2, v: Variant): string {
   const dir = path.join(c.dir, `d${n}`);
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
   const notify = path.join(dir, 'ipvsadm-notify');
-  const script = fs.readFileSync(path.join(EXAMPLE, 'ipvsadm-notify'), 'utf8')
-    .replace(/^IPVSADM=.*$/m, `IPVSADM=${OURS}`)
-    .replace(/^RULES=.*$/m, `RULES=${path.join(c.dir, 'rules')}`)
-    .replace(/^LOCK=.*$/m, `LOCK=${path.join(dir, 'notify.lock')}`)
-    .replace(/^LOG=.*$/m, `LOG=${path.join(dir, 'notify.log')}`);
+  const script = notifyScript({
+    ipvsadm: OURS, rules: path.join(c.dir, 'rules'), lock: path.join(dir, 'notify.lock'), log: path.join(dir, 'notify.log'),
+  });
   fs.writeFileSync(notify, script, { mode: 0o755 });
   const me = `10.0.0.${n + 1}`;
   const peer = `10.0.0.${n === 1 ? 3 : 2}`;
-  let conf = fs.readFileSync(path.join(EXAMPLE, 'keepalived.conf'), 'utf8')
+  let conf = fs.readFileSync(path.join(KEEPALIVED_EXAMPLE, 'keepalived.conf'), 'utf8')
     .replace(/router_id lvs-director-1/, `router_id lvs-director-${n}`)
     .replace(/priority 150/, `priority ${n === 1 ? 150 : 100}`)
     .replace(/advert_int 1/, `advert_int ${v.advert}`)
-    .replaceAll('/etc/keepalived/ipvsadm-notify', notify);
+    .replace('/run/keepalived-vrrp.fifo', path.join(dir, 'vrrp.fifo'))
+    .replace('/etc/keepalived/ipvsadm-notify', notify);
+  expect(conf).toContain(`vrrp_notify_fifo_script ${notify}`);
   if (v.unicast) {
     conf = conf
       .replace('# unicast_src_ip 10.0.0.2', `unicast_src_ip ${me}`)
@@ -118,6 +118,13 @@ const notifyLogs = (c: Cluster): string =>
     const file = path.join(c.dir, `d${n}`, 'notify.log');
     return `d${n}:\n${fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''}`;
   }).join('');
+
+/** The states director `n`'s notify reader has applied, in the order it applied them. */
+const statesApplied = (c: Cluster, n: 1 | 2): string[] => {
+  const file = path.join(c.dir, `d${n}`, 'notify.log');
+  const log = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  return [...log.matchAll(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (\S+)$/gm)].map((m) => m[1]);
+};
 
 /** Each director's VIP, sync daemons and keepalived log, and the notify logs: what a wait that timed out needs to be understood. */
 const directorsState = (c: Cluster): string =>
@@ -221,6 +228,61 @@ describe.each(variants)('failover, $name', (v) => {
       stream?.kill();
       stopKeepalived(c);
       if (v.forwarding === 'dr') undoRealServers(c);
+    }
+  }, FAILOVER_MS);
+});
+
+// keepalived writes each VRRP state change to one FIFO, in order, and
+// ipvsadm-notify applies them in turn. Here the lower-priority director comes
+// up alone and takes the VIP; the other joins and preempts it, so d2 goes
+// BACKUP, MASTER, BACKUP within seconds. Each must end in the role VRRP gave
+// it last. A reload starts a new reader and changes nothing; keepalived
+// stopping must stop both sync daemons (it writes the STOP lines after it has
+// sent the reader SIGTERM, and ends the reader soon after).
+describe('VRRP state changes, in order', () => {
+  const cluster = clusterForFile('fc', 180_000, 2);
+
+  test('d2 alone takes the VIP, d1 joins and takes it back: each ends in its role; a reload changes nothing; stopping keepalived stops both daemons', async () => {
+    const c = cluster();
+    const v = variants[0];
+    fs.writeFileSync(path.join(c.dir, 'rules'), [`-A -t ${VIP}:80 -s rr`, ...SERVERS.map((n) => `-a -t ${VIP}:80 -r ${natAddress(n)}:80 -m`)].join('\n') + '\n');
+    const confs = [writeKeepalived(c, 1, v), writeKeepalived(c, 2, v)];
+    const explain = (): string => directorsState(c);
+    try {
+      startKeepalived(c, 2, confs[1]);
+      await until('d2, alone, takes the VIP', () => hasVip(c, 'd2'), 60_000, 100, explain);
+      startKeepalived(c, 1, confs[0]);
+      await until('d1 master with the VIP, d2 backup, each with its sync daemon only', () =>
+        hasVip(c, 'd1') && !hasVip(c, 'd2') && statesApplied(c, 2).at(-1) === 'BACKUP' &&
+        daemons(c, 'd1').startsWith('master sync daemon') && daemons(c, 'd1').split('\n').length === 2 &&
+        daemons(c, 'd2').startsWith('backup sync daemon') && daemons(c, 'd2').split('\n').length === 2, 60_000, 500, explain);
+      // d2 saw the flap and applied it in keepalived's order; d1 went straight from BACKUP to MASTER.
+      expect(statesApplied(c, 2)).toEqual(['BACKUP', 'MASTER', 'BACKUP']);
+      expect(statesApplied(c, 1)).toEqual(['BACKUP', 'MASTER']);
+      const saved = c.ipvsadmOk(['-S', '-n'], { role: 'd1' });
+      expect(saved.split('\n').filter((l) => l.startsWith('-a '))).toHaveLength(SERVERS.length);
+      expect(c.ipvsadmOk(['-S', '-n'], { role: 'd2' })).toBe(saved);
+
+      // A reload (SIGHUP) replaces d1's reader, and changes nothing by itself.
+      const d1Pid = Number(fs.readFileSync(path.join(c.dir, 'd1', 'keepalived.pid'), 'utf8').trim());
+      const readers = (): string => c.sh('d1', `pgrep -f '^/bin/sh ${path.join(c.dir, 'd1', 'ipvsadm-notify')} ' || true`).trim();
+      const readerBefore = readers();
+      expect(readerBefore).toMatch(/^\d+$/);
+      process.kill(d1Pid, 'SIGHUP');
+      await until('d1 has a new reader', () => /^\d+$/.test(readers()) && readers() !== readerBefore, 30_000, 200, explain);
+      await sleep(3000);
+      expect(hasVip(c, 'd1')).toBe(true);
+      expect(daemons(c, 'd1')).toMatch(/^master sync daemon[^\n]*\n$/);
+      expect(statesApplied(c, 1)).toEqual(['BACKUP', 'MASTER']);
+
+      stopKeepalived(c);
+      await until('both sync daemons stopped on both directors', () => daemons(c, 'd1') === '' && daemons(c, 'd2') === '', 30_000, 200, explain);
+      expect(statesApplied(c, 1).at(-1)).toBe('STOP');
+      expect(statesApplied(c, 2).at(-1)).toBe('STOP');
+      // Stopping leaves the table.
+      expect(c.ipvsadmOk(['-S', '-n'], { role: 'd1' })).toBe(saved);
+    } finally {
+      stopKeepalived(c);
     }
   }, FAILOVER_MS);
 });
