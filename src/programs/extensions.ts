@@ -53,7 +53,7 @@ async function runRulesProgram(inv: RulesInvocation, deps: ProgramDeps): Promise
   const signals = inv.command === 'apply' && !inv.dryRun ? deps.watchSignals() : undefined;
   try {
     const interrupted = () => signals?.received();
-    const result = await runExtension(inv, text, ctx, { lock: deps.applyLock, interrupted, clock: deps.clock });
+    const result = await runExtension(inv, text, ctx, { lock: deps.applyLock, interrupted, caught: signals?.caught, clock: deps.clock });
     const status = await writeClassic(result, ctx, deps.planColours());
     // diff's 1 says "there are changes to make": a table that cannot be read
     // is an error (2), as its man page says, or a script would act on it.

@@ -7,7 +7,7 @@
 import * as fsSync from 'fs';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { runProgram, type ProgramDeps } from './ipvsadm';
+import { runProgram, type ProgramDeps, type SignalWatch } from './ipvsadm';
 import { runRestoreWrapper, runSaveWrapper } from './wrappers';
 import { openIpvs } from '../netlink/client';
 import { systemResolver } from '../cli/system-names';
@@ -68,21 +68,43 @@ export function wantsColour(env: NodeJS.ProcessEnv, isTerminal = () => (require(
 }
 
 /** Catches SIGINT and SIGTERM (an apply then rolls back before it ends) until stop(). */
-function watchSignals(): { received(): string | undefined; stop(): void } {
+export function watchSignals(): SignalWatch {
   let first: string | undefined;
+  const caught = new AbortController();
   const note = (signal: NodeJS.Signals) => {
     first ??= signal;
+    caught.abort();
   };
   process.on('SIGINT', note);
   process.on('SIGTERM', note);
   return {
     received: () => first,
+    caught: caught.signal,
     stop: () => {
       process.off('SIGINT', note);
       process.off('SIGTERM', note);
     },
   };
 }
+
+/** Wall-clock time, and waits that a signal (`AbortSignal`) may end early. */
+export const processClock: ProgramDeps['clock'] = {
+  now: () => Date.now(),
+  // An aborted sleep ends at once and leaves no timer to keep the process alive;
+  // one that ran its time leaves no listener on a signal that outlives it.
+  sleep: (ms, signal) => new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const cut = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', cut);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', cut, { once: true });
+  }),
+};
 
 /**
  * The terminal is gone (its pty hung up) and no SIGHUP came, as when top runs
@@ -188,17 +210,7 @@ export function cli(program: Program = 'ipvsadm'): void {
     terminal: processTerminal,
     isTerminal: (fd) => (require('tty') as typeof import('tty')).isatty(fd),
     readSysctl: (name) => fs.readFile(`/proc/sys/${name.replace(/\./g, '/')}`, 'utf8').catch(() => undefined),
-    clock: {
-      now: () => Date.now(),
-      // An aborted sleep ends at once and leaves no timer to keep the process alive.
-      sleep: (ms, signal) => new Promise((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        signal?.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      }),
-    },
+    clock: processClock,
   };
   spec.run(argv, scriptPath, deps).then(
     (status) => {

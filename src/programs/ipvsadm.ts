@@ -30,8 +30,8 @@ export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
   readTextFile(path: string): Promise<string>;
   /** For apply: the lock against a concurrent apply (see programs/lock.ts). */
   applyLock(waitSeconds: number): Promise<(() => void) | undefined>;
-  /** For apply: catch SIGINT and SIGTERM until stop(); received() names the first one caught. */
-  watchSignals(): { received(): string | undefined; stop(): void };
+  /** For apply: catch SIGINT and SIGTERM until stop(); received() names the first one caught, and `caught` is aborted by it. */
+  watchSignals(): SignalWatch;
   /** For top: standard output as a terminal, or undefined when it is not one. */
   terminal(): TerminalIo | undefined;
   /** Whether standard output (1) or error (2) is a terminal. */
@@ -43,6 +43,14 @@ export interface ProgramDeps extends Omit<CommandContext, 'api' | 'info'> {
   clock: { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
   /** Colours for a plan, when stdout is a terminal that wants them. */
   planColours(): PlanColours | undefined;
+}
+
+/** SIGINT and SIGTERM, caught rather than fatal while a program watches them. */
+export interface SignalWatch {
+  received(): string | undefined;
+  /** Aborted by the first signal caught: a wait given it ends then. */
+  caught: AbortSignal;
+  stop(): void;
 }
 
 /** The lowest IPVS version ipvsadm 1.31 accepts without a warning. */

@@ -113,6 +113,8 @@ export async function runTopProgram(
       nudge();
     });
     const stopResize = t.onResize(nudge);
+    // SIGINT or SIGTERM ends the wait too, so top leaves at once, not after the interval.
+    signals.caught.addEventListener('abort', nudge, { once: true });
     const colours = t.colours();
     t.write(ENTER);
     try {

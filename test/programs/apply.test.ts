@@ -482,12 +482,41 @@ describe('a table that changes while apply reads it', () => {
     const kernel = await shifting((dump, services) => (dump % 2 === 1 ? withoutFwmark7(services) : services));
     const waits: number[] = [];
     const clock = { now: () => 0, sleep: async (ms: number) => void waits.push(ms) };
-    // received() is asked once after each read that does not stand; the third time, the signal is there.
+    // received() is asked after each read that does not stand and after each wait; the third time (after read 2), the signal is there.
     const r = await run(['apply', 'new.rules'], { kernel, clock, signal: 'SIGINT', signalAfter: 2, files: { 'new.rules': NEW } });
     expect(r).toEqual({
       status: 130, stdout: '', stderr: 'ipvsadm: apply: interrupted by SIGINT\nipvsadm: apply: rolled back, the table is as it was\n',
     });
-    expect(waits).toEqual([25, 50]);
+    expect(waits).toEqual([25]);
+    expect(kernel.dumps).toBe(4);
+    expect(kernel.calls).toEqual([]);
+  });
+
+  test('a signal during a wait ends the wait at once, and no read follows it', async () => {
+    const kernel = await shifting((dump, services) => (dump % 2 === 1 ? withoutFwmark7(services) : services));
+    const waited: Array<[number, 'full' | 'cut short']> = [];
+    // Real timers: a wait that is not cut short takes its whole time.
+    const clock = {
+      now: () => 0,
+      sleep: (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
+        const cut = () => {
+          clearTimeout(timer);
+          resolve(void waited.push([ms, 'cut short']));
+        };
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', cut);
+          resolve(void waited.push([ms, 'full']));
+        }, ms);
+        if (signal?.aborted) cut();
+        else signal?.addEventListener('abort', cut, { once: true });
+      }),
+    };
+    const r = await run(['apply', 'new.rules'], { kernel, clock, signal: 'SIGTERM', signalInWait: 3, files: { 'new.rules': NEW } });
+    expect(r).toEqual({
+      status: 143, stdout: '', stderr: 'ipvsadm: apply: interrupted by SIGTERM\nipvsadm: apply: rolled back, the table is as it was\n',
+    });
+    expect(waited).toEqual([[25, 'full'], [50, 'full'], [100, 'cut short']]);
+    // Three reads of two dumps each; none after the third wait.
     expect(kernel.dumps).toBe(6);
     expect(kernel.calls).toEqual([]);
   });

@@ -30,17 +30,22 @@ export interface HarnessOptions {
   signal?: string;
   /** With `signal` (SIGTERM when not given): it arrives after received() has been asked this many times. */
   signalAfter?: number;
+  /** With `signal` (SIGTERM when not given): it arrives as the clock's wait number N (from 1) begins. */
+  signalInWait?: number;
   stderrIsTerminal?: boolean;
   /** top's terminal; none means standard output is not one. */
   terminal?: TerminalIo;
   /** sysctl values by name (net.ipv4.vs.x); absent ones cannot be read. */
   sysctls?: Record<string, string>;
-  clock?: { now(): number; sleep(ms: number): Promise<void> };
+  clock?: { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
   /** Standard output takes text only (no outBytes), so a listing that would write bytes writes text. */
   textOnly?: boolean;
 }
 
 export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stderr: string[] }): ProgramDeps & { modprobeCalls: number; signalWatches: number } {
+  const clock = options.clock ?? { now: () => 0, sleep: async () => undefined };
+  let waits = 0;
+  let raise = (): void => undefined;
   const deps = {
     modprobeCalls: 0,
     signalWatches: 0,
@@ -77,18 +82,28 @@ export function makeDeps(options: HarnessOptions, sink: { stdout: string[]; stde
     applyLock: async () => (options.lockHeld ? undefined : () => undefined),
     watchSignals: () => {
       deps.signalWatches++;
+      const caught = new AbortController();
+      raise = () => caught.abort();
       let asked = 0;
       const received = () => {
+        if (caught.signal.aborted) return options.signal ?? 'SIGTERM';
+        if (options.signalInWait !== undefined) return undefined;
         if (options.signalAfter === undefined) return options.signal;
         return asked++ >= options.signalAfter ? options.signal ?? 'SIGTERM' : undefined;
       };
-      return { received, stop: () => undefined };
+      return { received, caught: caught.signal, stop: () => undefined };
     },
     planColours: () => undefined,
     terminal: () => options.terminal,
     isTerminal: (fd: 1 | 2) => (fd === 2 ? options.stderrIsTerminal ?? false : false),
     readSysctl: async (name: string) => options.sysctls?.[name],
-    clock: options.clock ?? { now: () => 0, sleep: async () => undefined },
+    clock: {
+      now: () => clock.now(),
+      sleep: (ms: number, signal?: AbortSignal) => {
+        if (++waits === options.signalInWait) raise();
+        return clock.sleep(ms, signal);
+      },
+    },
   };
   return deps;
 }

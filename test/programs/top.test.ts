@@ -155,6 +155,17 @@ describe('on a terminal', () => {
     expect(term.frames[1]).toContain('by name');
   });
 
+  test('SIGTERM during the wait ends top at once, the terminal restored', async () => {
+    const term = fakeTerminal();
+    // The wait never ends by itself: only the signal can end it.
+    const clock = scriptedClock([() => 'hang']);
+    const r = await run(['top', '--interval', '60'], { kernel: await table(), terminal: term.t, clock, signal: 'SIGTERM', signalInWait: 1 });
+    expect(r).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(term.frames).toHaveLength(1);
+    expect(term.written().endsWith(`${ESC}[?25h${ESC}[?1049l`)).toBe(true);
+    expect(term.keysStopped()).toBe(true);
+  });
+
   test('s sorts by the next column at once', async () => {
     const term = fakeTerminal();
     const clock = scriptedClock([

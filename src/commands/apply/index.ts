@@ -20,8 +20,10 @@ export interface ApplySession {
   lock(waitSeconds: number): Promise<(() => void) | undefined>;
   /** The signal that asked the program to stop since the apply began, if any. */
   interrupted(): string | undefined;
-  /** For letting removed servers go: wall-clock milliseconds, and a wait. */
-  clock: { now(): number; sleep(ms: number): Promise<void> };
+  /** Aborted when that signal comes: the waits between reads end then. */
+  caught?: AbortSignal;
+  /** For letting removed servers go: wall-clock milliseconds, and a wait (`signal` ends it early). */
+  clock: { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
 }
 
 export async function runExtension(
@@ -45,7 +47,10 @@ export async function runExtension(
   try {
     let read;
     try {
-      read = await readLive(ctx.api, scopes, { pause: session.clock.sleep, stopped: () => session.interrupted() !== undefined });
+      read = await readLive(ctx.api, scopes, {
+        pause: (ms) => session.clock.sleep(ms, session.caught),
+        stopped: () => session.interrupted() !== undefined,
+      });
     } catch (error) {
       return { kind: 'query-failed', error: new QueryError('get-services', error) };
     }

@@ -31,7 +31,9 @@
  * writer that works in bursts longer than ten reads (keepalived reloading
  * thousands of services, a restore at boot) leaves a gap within the waits,
  * where ten reads back to back would all have fallen inside one burst.
- * A program that stops on a signal is asked before each wait.
+ * A program that stops on a signal is asked before and after each wait,
+ * and its pause ends as the signal comes: a signal stops the reading at
+ * once, not after a wait of up to a second and one more read.
  *
  * Only the servers of services in scope are read: no other is ever planned,
  * and an apply confined to a few services of a large table reads no more.
@@ -48,7 +50,7 @@ export const LIVE_READS = 10;
 /** The wait before each read after the first, in milliseconds. */
 export const READ_PAUSES_MS: readonly number[] = Array.from({ length: LIVE_READS - 1 }, (_, i) => Math.min(25 * 2 ** i, 1000));
 
-/** How reads are spaced: a wait, and whether to stop reading (a signal came). */
+/** How reads are spaced: a wait (which a signal may end early), and whether to stop reading (a signal came). */
 export interface ReadPacing {
   pause(ms: number): Promise<void>;
   stopped(): boolean;
@@ -93,7 +95,7 @@ function agree(first: ReadonlyMap<string, Service> | undefined, second: Readonly
 /**
  * The services in scope with their servers, from a read two dumps agree on;
  * a failed dump throws. Unsettled after LIVE_READS reads, or when `pacing`
- * says to stop before a wait.
+ * says to stop before or after a wait.
  */
 export async function readLive(api: IpvsApi, scopes: readonly Scope[], pacing: ReadPacing = BACK_TO_BACK): Promise<LiveRead> {
   /** Each service's servers as last read, with the settings the service had in the dump they were read for. */
@@ -114,6 +116,7 @@ export async function readLive(api: IpvsApi, scopes: readonly Scope[], pacing: R
     }
     if (attempt === LIVE_READS || pacing.stopped()) return { settled: false, reads: attempt };
     await pacing.pause(READ_PAUSES_MS[attempt - 1]);
+    if (pacing.stopped()) return { settled: false, reads: attempt };
     services = byIdentity(await servicesInScope(api, scopes));
   }
 }
