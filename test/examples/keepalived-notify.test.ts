@@ -27,6 +27,7 @@ apply)
   exit 0 ;;
 --start-daemon) echo "$2" >>"$DAEMONS" ;;
 --stop-daemon)
+  [ -e "$(dirname "$0")/stop-slowly" ] && [ "$2" = backup ] && sleep 0.6
   grep -qx "$2" "$DAEMONS" || { echo "No daemon is running" >&2; exit 255; }
   grep -vx "$2" "$DAEMONS" >"$DAEMONS.new"; mv "$DAEMONS.new" "$DAEMONS" ;;
 -L) sed 's/$/ sync daemon (stand-in)/' "$DAEMONS" ;;
@@ -57,6 +58,9 @@ function start(): { child: ChildProcess; exited: Promise<number | null>; fd: num
   const fd = fs.openSync(fifo, 'w');
   return { child, exited, fd };
 }
+
+/** Whether the daemon stops a STOP left running in a session of their own are still running. */
+const stopsRunning = (): boolean => spawnSync('pgrep', ['-f', `ipvsadm-notify-stop ${path.join(dir, 'ipvsadm')}`]).status === 0;
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   const started = Date.now();
@@ -96,6 +100,22 @@ test('after SIGTERM it reads on: the STOP lines keepalived writes then stop both
   // The stop runs in a session of its own, which may outlive the reader.
   await until(() => read('daemons') === '' && read('log').endsWith('STOP\n'), 'both daemons stopped');
   expect(applied()).toEqual(['MASTER', 'STOP']);
+});
+
+test('a keepalived started again right after a STOP waits for its daemon stops: the new role stays', async () => {
+  fs.writeFileSync(path.join(dir, 'stop-slowly'), '');
+  const first = start();
+  fs.writeSync(first.fd, 'INSTANCE "LVS" MASTER 150\nINSTANCE "LVS" STOP 150\n');
+  fs.closeSync(first.fd);
+  expect(await first.exited).toBe(0);
+  // The stops are under way, in their own session, when the next keepalived's reader gets BACKUP.
+  const second = start();
+  fs.writeSync(second.fd, 'INSTANCE "LVS" BACKUP 150\n');
+  fs.closeSync(second.fd);
+  expect(await second.exited).toBe(0);
+  await until(() => !stopsRunning(), 'the stops done');
+  expect(applied()).toEqual(['MASTER', 'STOP', 'BACKUP']);
+  expect(read('daemons')).toBe('backup\n');
 });
 
 test('a failed apply is logged and the daemon still takes its role', async () => {
