@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { notifyScript } from '../support/keepalived-example';
+import { notifyScript, statesLogged } from '../support/keepalived-example';
 
 let dir: string;
 let reader: string;
@@ -48,7 +48,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const read = (name: string): string => (fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), 'utf8') : '');
 /** The states the reader logged, in order. */
-const applied = (): string[] => [...read('log').matchAll(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (\S+)$/gm)].map((m) => m[1]);
+const applied = (): string[] => statesLogged(read('log'));
 
 /** Starts the reader as keepalived does (the FIFO last) and opens the FIFO's writing end. */
 function start(): { child: ChildProcess; exited: Promise<number | null>; fd: number } {

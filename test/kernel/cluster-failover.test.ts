@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawn } from 'child_process';
 import { repoRoot } from '../differential/catalog';
-import { KEEPALIVED_EXAMPLE, notifyScript } from '../support/keepalived-example';
+import { KEEPALIVED_EXAMPLE, notifyScript, statesLogged } from '../support/keepalived-example';
 import { sleep } from './apply-lab';
 import { requireLab } from './client-lab';
 import { Cluster, clusterForFile, lanAddress, natAddress, OURS, SERVERS, TRAFFIC_HELD, VIP } from './cluster-lab';
@@ -123,7 +123,7 @@ const notifyLogs = (c: Cluster): string =>
 const statesApplied = (c: Cluster, n: 1 | 2): string[] => {
   const file = path.join(c.dir, `d${n}`, 'notify.log');
   const log = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  return [...log.matchAll(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (\S+)$/gm)].map((m) => m[1]);
+  return statesLogged(log);
 };
 
 /** Each director's VIP, sync daemons and keepalived log, and the notify logs: what a wait that timed out needs to be understood. */

@@ -17,6 +17,11 @@ export interface NotifySettings {
   log: string;
 }
 
+/** The states ipvsadm-notify's log says it applied (its `DATE TIME STATE` lines), in order. */
+export function statesLogged(log: string): string[] {
+  return [...log.matchAll(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (\S+)$/gm)].map((m) => m[1]);
+}
+
 /** ipvsadm-notify with its settings lines set to `s`; throws if one of them is missing. */
 export function notifyScript(s: NotifySettings): string {
   let script = fs.readFileSync(path.join(KEEPALIVED_EXAMPLE, 'ipvsadm-notify'), 'utf8');
