@@ -7,7 +7,7 @@
  * Tokenizing stops at the first popt error; the parser processes tokens in
  * order, so a value error earlier on the line still wins over it.
  */
-import { ALL_OPTIONS, OptionSpec } from './options';
+import { ALL_OPTIONS, EXTENSION_FLAGS, OptionSpec } from './options';
 
 export type PoptError = 'unknown option' | 'missing argument' | 'option does not take an argument';
 
@@ -106,7 +106,8 @@ export function tokenize(argv: readonly string[], settings: TokenizeOptions = {}
       const spec = byLong.get(name);
       if (!spec) return fail('unknown option');
       if (!takesArgument(spec)) {
-        if (inline !== undefined) return fail('option does not take an argument');
+        // `--json=x` is no use of ours, and 1.31 knows no --json: its answer, as for any option it does not know.
+        if (inline !== undefined) return fail(EXTENSION_FLAGS.includes(spec) ? 'unknown option' : 'option does not take an argument');
         tokens.push({ kind: 'option', spec, value: undefined, word });
         continue;
       }

@@ -63,6 +63,14 @@ describe('short options', () => {
     expect(show(['-Ln=']).tokens).toEqual(['--list', '!option does not take an argument@-Ln=']);
   });
 
+  test('a long flag of ours with a value is an unknown option, as 1.31 (which knows no --json) says (fuzz seed 356091408)', () => {
+    expect(show(['-L', '--json==']).tokens).toEqual(['--list', '!unknown option@--json==']);
+    expect(show(['-L', '--json=yes']).tokens).toEqual(['--list', '!unknown option@--json=yes']);
+    expect(show(['-L', '--json']).tokens).toEqual(['--list', '--json']);
+    // 1.31's own flags keep popt's answer.
+    expect(show(['-L', '--numeric=x']).tokens).toEqual(['--list', '!option does not take an argument@--numeric=x']);
+  });
+
   test('an unknown letter stops tokenizing and names the whole word', () => {
     expect(show(['-Lq', '-n']).tokens).toEqual(['--list', '!unknown option@-Lq']);
   });
